@@ -29,8 +29,7 @@ public record Dataset(String name, int[] shape, int classes, double[] x, int[] l
     }
 
     public int features() {
-        return x.length / Math.max(1, labels.length) == 0 ? Arrays.stream(shape).reduce(1, (p, q) -> p * q)
-                : x.length / labels.length;
+        return Arrays.stream(shape).reduce(1, (p, q) -> p * q);
     }
 
     public int size() {
