@@ -54,7 +54,7 @@ public final class AtomicFiles {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw IoFailure.of(target, "cannot create directory " + dir, e);
+            throw IoFailure.of(target, "cannot create parent directory", e);
         }
         Path tmp = createTemp(target, dir, absolute.getFileName().toString());
         boolean moved = false;
@@ -89,10 +89,10 @@ public final class AtomicFiles {
                 return tmp;
             } catch (FileAlreadyExistsException e) {
                 if (attempt >= 10) {
-                    throw IoFailure.of(target, "cannot create temporary file in " + dir, e);
+                    throw IoFailure.of(target, "cannot create temporary file", e);
                 }
             } catch (IOException e) {
-                throw IoFailure.of(target, "cannot create temporary file in " + dir, e);
+                throw IoFailure.of(target, "cannot create temporary file", e);
             }
         }
     }

@@ -52,7 +52,9 @@ public final class Json {
             }
             return value;
         } catch (JsonParseException e) {
-            throw new FormatException(file, "invalid JSON: " + shorten(e.getMessage()), e);
+            // Gson wraps the reader's exception; its message carries the position without a class-name prefix.
+            Throwable cause = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
+            throw new FormatException(file, "invalid JSON: " + shorten(cause.getMessage()), e);
         } catch (IOException e) {
             throw IoFailure.of(file, "cannot read", e);
         }
