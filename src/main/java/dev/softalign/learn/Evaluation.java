@@ -1,0 +1,32 @@
+package dev.softalign.learn;
+
+import dev.softalign.data.Dataset;
+import dev.softalign.nn.Mlp;
+import dev.softalign.nn.Pass;
+
+/** Mean loss and accuracy of a model on a dataset, forward passes only. */
+public record Evaluation(double loss, double accuracy, int samples) {
+
+    public static final int BATCH = 1000;
+
+    public static Evaluation of(Mlp net, Dataset data) {
+        if (data.size() == 0) {
+            return new Evaluation(Double.NaN, Double.NaN, 0);
+        }
+        double lossSum = 0;
+        long correct = 0;
+        for (int from = 0; from < data.size(); from += BATCH) {
+            int n = Math.min(BATCH, data.size() - from);
+            Pass p = net.pass(n);
+            net.load(p, data, null, from);
+            lossSum += net.forward(p) * n;
+            correct += p.correct();
+        }
+        return new Evaluation(lossSum / data.size(), (double) correct / data.size(), data.size());
+    }
+
+    @Override
+    public String toString() {
+        return String.format("accuracy %.4f, loss %.4f on %d samples", accuracy, loss, samples);
+    }
+}

@@ -1,0 +1,138 @@
+package dev.softalign.learn;
+
+import dev.softalign.nn.Gradients;
+import dev.softalign.nn.Mlp;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Moves the forward parameters (weights and biases) along a gradient, PyTorch conventions: weight
+ * decay is added to the gradient, and state buffers are created lazily on the first step.
+ */
+public abstract class Optimizer {
+
+    protected final double weightDecay;
+    /** Steps taken so far. */
+    protected long steps;
+    /** One state buffer per parameter array per slot, by name (e.g. "layers.0.weight.momentum"). */
+    protected final Map<String, double[]> state = new LinkedHashMap<>();
+
+    protected Optimizer(double weightDecay) {
+        this.weightDecay = weightDecay;
+    }
+
+    public double weightDecay() {
+        return weightDecay;
+    }
+
+    public long steps() {
+        return steps;
+    }
+
+    /** One update of every parameter with gradient g at learning rate lr. */
+    public void step(Mlp net, Gradients g, double lr) {
+        steps++;
+        for (int i = 0; i < net.layerCount(); i++) {
+            update("layers." + i + ".weight", net.layer(i).weight.data, g.weight[i].data, lr);
+            update("layers." + i + ".bias", net.layer(i).bias.data, g.bias[i].data, lr);
+        }
+    }
+
+    protected abstract void update(String name, double[] w, double[] g, double lr);
+
+    protected double[] buffer(String name, int length) {
+        return state.computeIfAbsent(name, k -> new double[length]);
+    }
+
+    /** State for checkpoints: every buffer by name; the step count travels separately. */
+    public Map<String, double[]> state() {
+        return state;
+    }
+
+    public void restore(Map<String, double[]> buffers, long stepCount) {
+        state.clear();
+        buffers.forEach((k, v) -> state.put(k, v.clone()));
+        steps = stepCount;
+    }
+
+    public static Optimizer parse(String name, double momentum, double weightDecay, boolean nesterov) {
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case "sgd":
+                return new Sgd(momentum, weightDecay, nesterov);
+            case "adam":
+                return new Adam(0.9, 0.999, 1e-8, weightDecay);
+            default:
+                throw new IllegalArgumentException("unknown optimizer '" + name + "' (expected sgd or adam)");
+        }
+    }
+
+    /** SGD with momentum (PyTorch: buf = mu * buf + g, first buf = g; w -= lr * buf). */
+    public static final class Sgd extends Optimizer {
+
+        private final double momentum;
+        private final boolean nesterov;
+
+        public Sgd(double momentum, double weightDecay, boolean nesterov) {
+            super(weightDecay);
+            this.momentum = momentum;
+            this.nesterov = nesterov;
+        }
+
+        @Override
+        protected void update(String name, double[] w, double[] g, double lr) {
+            if (momentum == 0) {
+                for (int k = 0; k < w.length; k++) {
+                    w[k] -= lr * (g[k] + weightDecay * w[k]);
+                }
+                return;
+            }
+            boolean first = !state.containsKey(name + ".momentum");
+            double[] buf = buffer(name + ".momentum", w.length);
+            for (int k = 0; k < w.length; k++) {
+                double d = g[k] + weightDecay * w[k];
+                buf[k] = first ? d : momentum * buf[k] + d;
+                w[k] -= lr * (nesterov ? d + momentum * buf[k] : buf[k]);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "sgd (momentum " + momentum + (nesterov ? ", nesterov" : "") + ", weight decay " + weightDecay + ")";
+        }
+    }
+
+    /** Adam with L2 weight decay added to the gradient (PyTorch's Adam, not AdamW). */
+    public static final class Adam extends Optimizer {
+
+        private final double beta1;
+        private final double beta2;
+        private final double eps;
+
+        public Adam(double beta1, double beta2, double eps, double weightDecay) {
+            super(weightDecay);
+            this.beta1 = beta1;
+            this.beta2 = beta2;
+            this.eps = eps;
+        }
+
+        @Override
+        protected void update(String name, double[] w, double[] g, double lr) {
+            double[] m = buffer(name + ".m", w.length);
+            double[] v = buffer(name + ".v", w.length);
+            double c1 = 1 - Math.pow(beta1, steps);
+            double c2 = 1 - Math.pow(beta2, steps);
+            for (int k = 0; k < w.length; k++) {
+                double d = g[k] + weightDecay * w[k];
+                m[k] = beta1 * m[k] + (1 - beta1) * d;
+                v[k] = beta2 * v[k] + (1 - beta2) * d * d;
+                w[k] -= lr * (m[k] / c1) / (Math.sqrt(v[k] / c2) + eps);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "adam (weight decay " + weightDecay + ")";
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.softalign.learn;
+
+import java.util.Arrays;
+
+/**
+ * Everything that defines a training run; with the same config and seed, a run is reproduced bit
+ * for bit. Fluent setters make it short to use from JShell:
+ * {@code TrainConfig.defaults().rule("fa").align(0.5).depth(5)}.
+ */
+public final class TrainConfig {
+
+    public String dataset = "fashion-mnist-small";
+    public String rule = "bp";
+    /** Degree of the one-time soft alignment, cos(B, W) at initialisation; null leaves B as drawn. */
+    public Double align = null;
+    public String alignFrom = "forward";
+    public double feedbackScale = 1.0;
+    public int depth = 2;
+    public int width = 256;
+    public String activation = "relu";
+    public String loss = "cross-entropy";
+    public int epochs = 1;
+    public int batch = 128;
+    public String optimizer = "sgd";
+    public double lr = 0.01;
+    public double momentum = 0.9;
+    public boolean nesterov = false;
+    public double weightDecay = 0;
+    public String schedule = "constant";
+    /** Largest global gradient norm; 0 turns clipping off. */
+    public double clip = 0;
+    /** Normalise inputs by the training set's mean and std, as a layer of the model. */
+    public boolean normalize = false;
+    public long seed = 1;
+
+    public static TrainConfig defaults() {
+        return new TrainConfig();
+    }
+
+    public TrainConfig dataset(String v) { dataset = v; return this; }
+    public TrainConfig rule(String v) { rule = v; return this; }
+    public TrainConfig align(Double v) { align = v; return this; }
+    public TrainConfig alignFrom(String v) { alignFrom = v; return this; }
+    public TrainConfig feedbackScale(double v) { feedbackScale = v; return this; }
+    public TrainConfig depth(int v) { depth = v; return this; }
+    public TrainConfig width(int v) { width = v; return this; }
+    public TrainConfig activation(String v) { activation = v; return this; }
+    public TrainConfig loss(String v) { loss = v; return this; }
+    public TrainConfig epochs(int v) { epochs = v; return this; }
+    public TrainConfig batch(int v) { batch = v; return this; }
+    public TrainConfig optimizer(String v) { optimizer = v; return this; }
+    public TrainConfig lr(double v) { lr = v; return this; }
+    public TrainConfig momentum(double v) { momentum = v; return this; }
+    public TrainConfig nesterov(boolean v) { nesterov = v; return this; }
+    public TrainConfig weightDecay(double v) { weightDecay = v; return this; }
+    public TrainConfig schedule(String v) { schedule = v; return this; }
+    public TrainConfig clip(double v) { clip = v; return this; }
+    public TrainConfig normalize(boolean v) { normalize = v; return this; }
+    public TrainConfig seed(long v) { seed = v; return this; }
+
+    /** Throws IllegalArgumentException naming the first bad option. */
+    public TrainConfig validate() {
+        check(depth >= 0, "--depth must be >= 0, got " + depth);
+        check(width >= 1, "--width must be >= 1, got " + width);
+        check(epochs >= 0, "--epochs must be >= 0, got " + epochs);
+        check(batch >= 1, "--batch must be >= 1, got " + batch);
+        check(lr > 0 && Double.isFinite(lr), "--lr must be a positive number, got " + lr);
+        check(momentum >= 0 && momentum < 1, "--momentum must lie in [0, 1), got " + momentum);
+        check(weightDecay >= 0, "--weight-decay must be >= 0, got " + weightDecay);
+        check(clip >= 0, "--clip must be >= 0, got " + clip);
+        check(feedbackScale > 0, "--feedback-scale must be > 0, got " + feedbackScale);
+        check(align == null || (align >= 0 && align <= 1), "--align must lie in [0, 1], got " + align);
+        Rule r = Rule.parse(rule, feedbackScale);
+        check(align == null || r.alignable(), "--align applies to rules fa and kp, not " + rule);
+        Alignment.From.parse(alignFrom);
+        dev.softalign.nn.Activation.parse(activation);
+        dev.softalign.nn.Loss.parse(loss);
+        Optimizer.parse(optimizer, momentum, weightDecay, nesterov);
+        Schedule.parse(schedule);
+        return this;
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** Short label for tables and charts, e.g. "fa a=0.5 depth 5". */
+    public String label() {
+        return rule + (align == null ? "" : " a=" + align) + " depth " + depth;
+    }
+
+    public TrainConfig copy() {
+        return dev.softalign.io.Json.COMPACT.fromJson(dev.softalign.io.Json.COMPACT.toJson(this), TrainConfig.class);
+    }
+
+    @Override
+    public String toString() {
+        return "TrainConfig " + dev.softalign.io.Json.COMPACT.toJson(this);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TrainConfig && toString().equals(o.toString());
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(new Object[] {toString()});
+    }
+}

@@ -1,0 +1,162 @@
+package dev.softalign.learn;
+
+import dev.softalign.data.Dataset;
+import dev.softalign.data.Split;
+import dev.softalign.nn.Activation;
+import dev.softalign.nn.Gradients;
+import dev.softalign.nn.Loss;
+import dev.softalign.nn.Mlp;
+import dev.softalign.nn.Pass;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Trains a network with one learning rule. With an output folder it writes config.json,
+ * metrics.csv, timing.csv, model.safetensors and optimizer.safetensors after every epoch, each
+ * atomically, and can resume from the last completed epoch bit for bit.
+ */
+public final class Trainer {
+
+    private final TrainConfig config;
+    private final Split data;
+    private Path out;
+    private boolean resume;
+    private boolean overwrite;
+    private TrainingListener listener = TrainingListener.SILENT;
+
+    private Trainer(TrainConfig config, Split data) {
+        this.config = config.copy().validate();
+        this.data = data;
+    }
+
+    public static Trainer of(TrainConfig config, Split data) {
+        return new Trainer(config, data);
+    }
+
+    /** Write the run into this folder (none: keep it in memory). */
+    public Trainer out(Path dir) {
+        out = dir;
+        return this;
+    }
+
+    public Trainer resume(boolean v) {
+        resume = v;
+        return this;
+    }
+
+    public Trainer overwrite(boolean v) {
+        overwrite = v;
+        return this;
+    }
+
+    public Trainer listener(TrainingListener l) {
+        listener = l;
+        return this;
+    }
+
+    /** The initialised model: forward weights, feedback by the rule, then the optional soft alignment. */
+    public static Mlp initialize(TrainConfig c, Dataset train) {
+        SplittableRandom rng = Seeds.stream(c.seed, Seeds.INIT, 0);
+        int classes = train.classes();
+        Mlp net = Mlp.create(Mlp.sizes(train.features(), c.depth, c.width, classes), Activation.parse(c.activation),
+                Loss.parse(c.loss), rng);
+        Rule.parse(c.rule, c.feedbackScale).initialize(net, rng);
+        if (c.align != null) {
+            Alignment.apply(net, c.align, Alignment.From.parse(c.alignFrom));
+        }
+        if (c.normalize) {
+            double[] x = train.x();
+            double mean = 0;
+            for (double v : x) {
+                mean += v;
+            }
+            mean /= x.length;
+            double var = 0;
+            for (double v : x) {
+                var += (v - mean) * (v - mean);
+            }
+            net.normalize(new double[] {mean}, new double[] {Math.sqrt(var / x.length)});
+        }
+        return net;
+    }
+
+    public TrainedModel run() {
+        Rule rule = Rule.parse(config.rule, config.feedbackScale);
+        Optimizer opt = Optimizer.parse(config.optimizer, config.momentum, config.weightDecay, config.nesterov);
+        Schedule schedule = Schedule.parse(config.schedule);
+        RunFolder folder = out == null ? null : new RunFolder(out);
+        Mlp net;
+        List<EpochMetrics> history = new ArrayList<>();
+        if (folder != null && folder.exists() && resume) {
+            RunFolder.Checkpoint cp = folder.load(config);
+            net = cp.net();
+            opt.restore(cp.optimizerState(), cp.optimizerSteps());
+            history.addAll(cp.history());
+        } else {
+            if (folder != null) {
+                folder.prepare(overwrite);
+            }
+            net = initialize(config, data.train());
+            Evaluation train = Evaluation.of(net, data.train());
+            Evaluation test = Evaluation.of(net, data.test());
+            history.add(new EpochMetrics(0, schedule.rate(config.lr, 0, 1), train.loss(), train.accuracy(), test.loss(),
+                    test.accuracy(), Alignment.anglesDegrees(net), 0, null));
+            if (folder != null) {
+                folder.save(config, net, opt, history);
+            }
+        }
+        int n = data.train().size();
+        int stepsPerEpoch = (n + config.batch - 1) / config.batch;
+        long totalSteps = (long) stepsPerEpoch * config.epochs;
+        int first = history.get(history.size() - 1).epoch() + 1;
+        listener.started(net, first, config.epochs, stepsPerEpoch);
+        Gradients g = new Gradients(net);
+        for (int epoch = first; epoch <= config.epochs; epoch++) {
+            long start = System.nanoTime();
+            int[] order = Seeds.permutation(n, Seeds.stream(config.seed, Seeds.SHUFFLE, epoch));
+            SplittableRandom ruleRng = Seeds.stream(config.seed, Seeds.RULE, epoch);
+            double lossSum = 0;
+            long correct = 0;
+            double lr = config.lr;
+            for (int s = 0; s < stepsPerEpoch; s++) {
+                int from = s * config.batch;
+                int b = Math.min(config.batch, n - from);
+                lr = schedule.rate(config.lr, (long) (epoch - 1) * stepsPerEpoch + s, totalSteps);
+                rule.beforeStep(net, ruleRng);
+                Pass p = net.pass(b);
+                net.load(p, data.train(), order, from);
+                double loss = net.forward(p);
+                if (!Double.isFinite(loss)) {
+                    throw new TrainingDiverged("epoch " + epoch + ", step " + (s + 1) + ": loss is " + loss
+                            + "; training stopped" + (folder == null ? "" : ", the last good checkpoint (epoch "
+                            + (epoch - 1) + ") stays in " + folder.modelFile()) + "; try a smaller --lr or --clip");
+                }
+                lossSum += loss * b;
+                correct += p.correct();
+                net.backward(p, rule.path(), g, false);
+                if (config.clip > 0) {
+                    double norm = g.norm();
+                    if (norm > config.clip) {
+                        g.scale(config.clip / norm);
+                    }
+                }
+                opt.step(net, g, lr);
+                rule.afterStep(net, g, lr, config.weightDecay);
+                listener.step(epoch, s + 1, loss);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Evaluation test = Evaluation.of(net, data.test());
+            EpochMetrics m = new EpochMetrics(epoch, lr, lossSum / n, (double) correct / n, test.loss(), test.accuracy(),
+                    Alignment.anglesDegrees(net), seconds, null);
+            history.add(m);
+            if (folder != null) {
+                folder.save(config, net, opt, history);
+            }
+            listener.epoch(m);
+        }
+        listener.finished();
+        return new TrainedModel(net, config, history, out);
+    }
+}

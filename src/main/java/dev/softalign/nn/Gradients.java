@@ -1,0 +1,53 @@
+package dev.softalign.nn;
+
+import org.ojalgo.matrix.store.R064Store;
+
+/** One array per forward parameter, shaped like the network's weights and biases. */
+public final class Gradients {
+
+    public final R064Store[] weight;
+    public final R064Store[] bias;
+
+    public Gradients(Mlp net) {
+        int n = net.layerCount();
+        weight = new R064Store[n];
+        bias = new R064Store[n];
+        for (int i = 0; i < n; i++) {
+            weight[i] = R064Store.FACTORY.make(net.layer(i).out(), net.layer(i).in());
+            bias[i] = R064Store.FACTORY.make(net.layer(i).out(), 1);
+        }
+    }
+
+    /** Global L2 norm over all parameters. */
+    public double norm() {
+        double s = 0;
+        for (int i = 0; i < weight.length; i++) {
+            s += Vectors.dot(weight[i].data, weight[i].data) + Vectors.dot(bias[i].data, bias[i].data);
+        }
+        return Math.sqrt(s);
+    }
+
+    public void scale(double factor) {
+        for (int i = 0; i < weight.length; i++) {
+            Vectors.scale(weight[i].data, factor);
+            Vectors.scale(bias[i].data, factor);
+        }
+    }
+
+    /** Copies into a flat vector in {@link Mlp#parameterCount()} order. */
+    public double[] toFlat() {
+        int total = 0;
+        for (int i = 0; i < weight.length; i++) {
+            total += weight[i].data.length + bias[i].data.length;
+        }
+        double[] out = new double[total];
+        int o = 0;
+        for (int i = 0; i < weight.length; i++) {
+            System.arraycopy(weight[i].data, 0, out, o, weight[i].data.length);
+            o += weight[i].data.length;
+            System.arraycopy(bias[i].data, 0, out, o, bias[i].data.length);
+            o += bias[i].data.length;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.softalign.nn;
+
+import java.util.Locale;
+
+/**
+ * Output losses on the logits z (classes x batch, column-major), averaged over the batch.
+ * Cross-entropy applies softmax; mean squared error compares z with the one-hot target and
+ * averages over all elements, as PyTorch's MSELoss does.
+ */
+public enum Loss {
+    CROSS_ENTROPY("cross-entropy") {
+        @Override
+        public double lossAndGradient(double[] z, int classes, int[] labels, int n, double[] grad) {
+            double total = 0;
+            for (int j = 0; j < n; j++) {
+                int o = j * classes;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int k = 0; k < classes; k++) {
+                    max = Math.max(max, z[o + k]);
+                }
+                double sum = 0;
+                for (int k = 0; k < classes; k++) {
+                    sum += Math.exp(z[o + k] - max);
+                }
+                double logSum = max + Math.log(sum);
+                total += logSum - z[o + labels[j]];
+                if (grad != null) {
+                    for (int k = 0; k < classes; k++) {
+                        grad[o + k] = Math.exp(z[o + k] - logSum) / n;
+                    }
+                    grad[o + labels[j]] -= 1.0 / n;
+                }
+            }
+            return total / n;
+        }
+
+        @Override
+        public void hessianTimes(double[] z, int classes, int n, double[] rz, double[] out) {
+            // d2L/dz2 per sample is (diag(p) - p p^T)/n.
+            for (int j = 0; j < n; j++) {
+                int o = j * classes;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int k = 0; k < classes; k++) {
+                    max = Math.max(max, z[o + k]);
+                }
+                double sum = 0;
+                for (int k = 0; k < classes; k++) {
+                    sum += Math.exp(z[o + k] - max);
+                }
+                double dot = 0;
+                for (int k = 0; k < classes; k++) {
+                    dot += Math.exp(z[o + k] - max) / sum * rz[o + k];
+                }
+                for (int k = 0; k < classes; k++) {
+                    double p = Math.exp(z[o + k] - max) / sum;
+                    out[o + k] = p * (rz[o + k] - dot) / n;
+                }
+            }
+        }
+    },
+    MSE("mse") {
+        @Override
+        public double lossAndGradient(double[] z, int classes, int[] labels, int n, double[] grad) {
+            double total = 0;
+            double scale = 1.0 / ((double) n * classes);
+            for (int j = 0; j < n; j++) {
+                int o = j * classes;
+                for (int k = 0; k < classes; k++) {
+                    double d = z[o + k] - (k == labels[j] ? 1 : 0);
+                    total += d * d;
+                    if (grad != null) {
+                        grad[o + k] = 2 * d * scale;
+                    }
+                }
+            }
+            return total * scale;
+        }
+
+        @Override
+        public void hessianTimes(double[] z, int classes, int n, double[] rz, double[] out) {
+            double scale = 2.0 / ((double) n * classes);
+            for (int i = 0; i < classes * n; i++) {
+                out[i] = scale * rz[i];
+            }
+        }
+    };
+
+    private final String id;
+
+    Loss(String id) {
+        this.id = id;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /**
+     * Mean loss over n samples; when grad is not null it receives dL/dz (already divided by n).
+     */
+    public abstract double lossAndGradient(double[] z, int classes, int[] labels, int n, double[] grad);
+
+    /** out = (d2L/dz2) rz, the loss's Hessian with respect to the logits applied to rz (batch-mean scaling). */
+    public abstract void hessianTimes(double[] z, int classes, int n, double[] rz, double[] out);
+
+    public static Loss parse(String s) {
+        String t = s.toLowerCase(Locale.ROOT);
+        if (t.equals("ce") || t.equals("cross-entropy") || t.equals("cross_entropy") || t.equals("crossentropy")) {
+            return CROSS_ENTROPY;
+        }
+        if (t.equals("mse")) {
+            return MSE;
+        }
+        throw new IllegalArgumentException("unknown loss '" + s + "' (expected cross-entropy or mse)");
+    }
+}

@@ -1,0 +1,333 @@
+package dev.softalign.nn;
+
+import dev.softalign.data.Dataset;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.ojalgo.matrix.store.R064Store;
+
+/**
+ * A multilayer perceptron of dense layers on inputs in [0,1]. Hidden layers share one activation;
+ * the last layer is linear and feeds the loss. An optional per-feature normalisation
+ * (x - mean) / std is part of the model, so input gradients and attacks stay in pixel space.
+ */
+public final class Mlp {
+
+    private final Layer[] layers;
+    private final Activation activation;
+    private final Loss loss;
+    private double[] inputMean;
+    private double[] inputStd;
+    private final MatMul mm = MatMul.get();
+    private final Map<Integer, Pass> passes = new HashMap<>();
+
+    private Mlp(int[] sizes, Activation activation, Loss loss) {
+        if (sizes.length < 2) {
+            throw new IllegalArgumentException("a network needs at least an input and an output size");
+        }
+        for (int s : sizes) {
+            if (s < 1) {
+                throw new IllegalArgumentException("layer sizes must be positive: " + Arrays.toString(sizes));
+            }
+        }
+        layers = new Layer[sizes.length - 1];
+        for (int i = 0; i < layers.length; i++) {
+            layers[i] = new Layer(sizes[i], sizes[i + 1]);
+        }
+        this.activation = activation;
+        this.loss = loss;
+    }
+
+    /** A network with zero weights, biases and feedback; fill it with {@link #initialize}. */
+    public static Mlp zeros(int[] sizes, Activation activation, Loss loss) {
+        return new Mlp(sizes, activation, loss);
+    }
+
+    /**
+     * He-normal weights, N(0, 2/fan_in), zero biases, zero feedback: the learning rule draws its
+     * feedback afterwards, so the forward weights do not depend on the rule.
+     */
+    public static Mlp create(int[] sizes, Activation activation, Loss loss, RandomGenerator rng) {
+        Mlp net = new Mlp(sizes, activation, loss);
+        for (Layer l : net.layers) {
+            heNormal(l.weight, rng);
+        }
+        return net;
+    }
+
+    /** Input, {@code depth} hidden layers of {@code width}, output: depth 2, width 256 on 784 inputs is 784-256-256-10. */
+    public static int[] sizes(int inputs, int depth, int width, int classes) {
+        int[] s = new int[depth + 2];
+        s[0] = inputs;
+        Arrays.fill(s, 1, depth + 1, width);
+        s[depth + 1] = classes;
+        return s;
+    }
+
+    /** Fills m with N(0, 2/fan_in), fan_in being m's column count. */
+    public static void heNormal(R064Store m, RandomGenerator rng) {
+        double std = Math.sqrt(2.0 / m.getColDim());
+        for (int i = 0; i < m.data.length; i++) {
+            m.data[i] = std * rng.nextGaussian();
+        }
+    }
+
+    public int layerCount() {
+        return layers.length;
+    }
+
+    /** Hidden layers. */
+    public int depth() {
+        return layers.length - 1;
+    }
+
+    public Layer layer(int i) {
+        return layers[i];
+    }
+
+    public int inputSize() {
+        return layers[0].in();
+    }
+
+    public int outputSize() {
+        return layers[layers.length - 1].out();
+    }
+
+    public int[] sizes() {
+        int[] s = new int[layers.length + 1];
+        s[0] = inputSize();
+        for (int i = 0; i < layers.length; i++) {
+            s[i + 1] = layers[i].out();
+        }
+        return s;
+    }
+
+    public Activation activation() {
+        return activation;
+    }
+
+    public Loss loss() {
+        return loss;
+    }
+
+    /** Sets the input normalisation (x - mean) / std; arrays of length 1 apply to every feature. */
+    public Mlp normalize(double[] mean, double[] std) {
+        for (double s : std) {
+            if (!(s > 0)) {
+                throw new IllegalArgumentException("normalisation std must be positive, got " + s);
+            }
+        }
+        inputMean = mean.clone();
+        inputStd = std.clone();
+        return this;
+    }
+
+    public double[] inputMean() {
+        return inputMean == null ? null : inputMean.clone();
+    }
+
+    public double[] inputStd() {
+        return inputStd == null ? null : inputStd.clone();
+    }
+
+    public MatMul kernel() {
+        return mm;
+    }
+
+    public int parameterCount() {
+        int c = 0;
+        for (Layer l : layers) {
+            c += l.weight.data.length + l.bias.data.length;
+        }
+        return c;
+    }
+
+    /** Flat copy of all forward parameters: per layer, the weight (column-major) then the bias. */
+    public double[] parameters() {
+        double[] out = new double[parameterCount()];
+        int o = 0;
+        for (Layer l : layers) {
+            System.arraycopy(l.weight.data, 0, out, o, l.weight.data.length);
+            o += l.weight.data.length;
+            System.arraycopy(l.bias.data, 0, out, o, l.bias.data.length);
+            o += l.bias.data.length;
+        }
+        return out;
+    }
+
+    public void setParameters(double[] p) {
+        if (p.length != parameterCount()) {
+            throw new IllegalArgumentException("expected " + parameterCount() + " parameters, got " + p.length);
+        }
+        int o = 0;
+        for (Layer l : layers) {
+            System.arraycopy(p, o, l.weight.data, 0, l.weight.data.length);
+            o += l.weight.data.length;
+            System.arraycopy(p, o, l.bias.data, 0, l.bias.data.length);
+            o += l.bias.data.length;
+        }
+    }
+
+    /** Deep copy, including feedback matrices and normalisation. */
+    public Mlp copy() {
+        Mlp c = new Mlp(sizes(), activation, loss);
+        for (int i = 0; i < layers.length; i++) {
+            System.arraycopy(layers[i].weight.data, 0, c.layers[i].weight.data, 0, layers[i].weight.data.length);
+            System.arraycopy(layers[i].bias.data, 0, c.layers[i].bias.data, 0, layers[i].bias.data.length);
+            c.layers[i].feedback = R064Store.FACTORY.copy(layers[i].feedback);
+        }
+        if (inputMean != null) {
+            c.normalize(inputMean, inputStd);
+        }
+        return c;
+    }
+
+    /** Reusable buffers for a batch of n samples. */
+    public Pass pass(int n) {
+        return passes.computeIfAbsent(n, k -> new Pass(this, k));
+    }
+
+    /** Copies samples order[from .. from+p.n) of the dataset into the pass. */
+    public void load(Pass p, Dataset d, int[] order, int from) {
+        int f = d.features();
+        checkFeatures(f);
+        double[] in = p.h[0].data;
+        for (int j = 0; j < p.n; j++) {
+            int s = order == null ? from + j : order[from + j];
+            System.arraycopy(d.x(), s * f, in, j * f, f);
+            p.labels[j] = d.labels()[s];
+        }
+        normalizeInput(in);
+    }
+
+    /** Copies n samples given sample-major (n x features) into the pass. */
+    public void load(Pass p, double[] x, int[] labels) {
+        if (x.length != p.n * inputSize() || labels.length != p.n) {
+            throw new IllegalArgumentException("expected " + p.n + " samples of " + inputSize() + " features, got "
+                    + x.length + " values and " + labels.length + " labels");
+        }
+        System.arraycopy(x, 0, p.h[0].data, 0, x.length);
+        System.arraycopy(labels, 0, p.labels, 0, labels.length);
+        normalizeInput(p.h[0].data);
+    }
+
+    private void checkFeatures(int f) {
+        if (f != inputSize()) {
+            throw new IllegalArgumentException("the data has " + f + " features per sample but the model expects "
+                    + inputSize());
+        }
+    }
+
+    private void normalizeInput(double[] in) {
+        if (inputMean == null) {
+            return;
+        }
+        int f = inputSize();
+        for (int i = 0; i < in.length; i++) {
+            int k = i % f;
+            double m = inputMean.length == 1 ? inputMean[0] : inputMean[k];
+            double s = inputStd.length == 1 ? inputStd[0] : inputStd[k];
+            in[i] = (in[i] - m) / s;
+        }
+    }
+
+    /** Forward pass; returns the mean loss and leaves dL/dlogits in the last delta. */
+    public double forward(Pass p) {
+        for (int i = 0; i < layers.length; i++) {
+            Layer l = layers[i];
+            mm.multiply(l.weight, false, p.h[i], false, p.a[i]);
+            addBias(p.a[i], l.bias.data);
+            if (i < layers.length - 1) {
+                double[] a = p.a[i].data;
+                double[] h = p.h[i + 1].data;
+                for (int k = 0; k < a.length; k++) {
+                    h[k] = activation.apply(a[k]);
+                }
+            }
+        }
+        R064Store z = p.logits();
+        p.loss = loss.lossAndGradient(z.data, z.getRowDim(), p.labels, p.n, p.delta[layers.length - 1].data);
+        return p.loss;
+    }
+
+    private static void addBias(R064Store a, double[] b) {
+        int rows = a.getRowDim();
+        double[] d = a.data;
+        for (int j = 0, o = 0; j < a.getColDim(); j++, o += rows) {
+            for (int k = 0; k < rows; k++) {
+                d[o + k] += b[k];
+            }
+        }
+    }
+
+    /**
+     * Backward pass after {@link #forward}: deltas along the chosen path, then parameter gradients
+     * into g (if not null) and the pixel-space input gradient (if asked).
+     */
+    public void backward(Pass p, BackwardPath path, Gradients g, boolean inputGradient) {
+        int last = layers.length - 1;
+        for (int i = last; i > 0; i--) {
+            if (path == BackwardPath.DIRECT) {
+                mm.multiply(layers[i].feedback, true, p.delta[last], false, p.delta[i - 1]);
+            } else {
+                mm.multiply(path.matrix(layers[i]), true, p.delta[i], false, p.delta[i - 1]);
+            }
+            double[] d = p.delta[i - 1].data;
+            double[] a = p.a[i - 1].data;
+            for (int k = 0; k < d.length; k++) {
+                d[k] *= activation.derivative(a[k]);
+            }
+        }
+        if (g != null) {
+            for (int i = 0; i <= last; i++) {
+                mm.multiply(p.delta[i], false, p.h[i], true, g.weight[i]);
+                rowSums(p.delta[i], g.bias[i].data);
+            }
+        }
+        if (inputGradient) {
+            R064Store m = path == BackwardPath.DIRECT ? layers[0].feedback : path.matrix(layers[0]);
+            R064Store d = path == BackwardPath.DIRECT && last > 0 ? p.delta[last] : p.delta[0];
+            mm.multiply(m, true, d, false, p.inputGradient);
+            if (inputStd != null) {
+                double[] x = p.inputGradient.data;
+                int f = inputSize();
+                for (int i = 0; i < x.length; i++) {
+                    x[i] /= inputStd.length == 1 ? inputStd[0] : inputStd[i % f];
+                }
+            }
+        }
+    }
+
+    static void rowSums(R064Store m, double[] out) {
+        int rows = m.getRowDim();
+        Arrays.fill(out, 0);
+        double[] d = m.data;
+        for (int j = 0, o = 0; j < m.getColDim(); j++, o += rows) {
+            for (int k = 0; k < rows; k++) {
+                out[k] += d[o + k];
+            }
+        }
+    }
+
+    /** Mean loss and gradient of the true loss over n samples given sample-major. */
+    public double gradient(double[] x, int[] labels, Gradients g) {
+        Pass p = pass(labels.length);
+        load(p, x, labels);
+        double l = forward(p);
+        backward(p, BackwardPath.TRUE, g, false);
+        return l;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder("Mlp ");
+        int[] sz = sizes();
+        for (int i = 0; i < sz.length; i++) {
+            s.append(i == 0 ? "" : "-").append(sz[i]);
+        }
+        s.append(' ').append(activation.id()).append(' ').append(loss.id());
+        s.append(String.format(" (%,d parameters)", parameterCount()));
+        return s.toString();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.softalign.nn;
+
+/** Small dense-vector helpers on plain arrays; fixed summation order keeps results reproducible. */
+public final class Vectors {
+
+    private Vectors() {
+    }
+
+    public static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    public static double norm(double[] a) {
+        return Math.sqrt(dot(a, a));
+    }
+
+    public static void scale(double[] a, double factor) {
+        for (int i = 0; i < a.length; i++) {
+            a[i] *= factor;
+        }
+    }
+
+    /** y += alpha * x */
+    public static void axpy(double alpha, double[] x, double[] y) {
+        for (int i = 0; i < x.length; i++) {
+            y[i] += alpha * x[i];
+        }
+    }
+
+    /** Cosine of the angle between a and b; 0 when either is zero. */
+    public static double cosine(double[] a, double[] b) {
+        double na = norm(a);
+        double nb = norm(b);
+        return na == 0 || nb == 0 ? 0 : dot(a, b) / (na * nb);
+    }
+
+    /** Angle between a and b in degrees. */
+    public static double angleDegrees(double[] a, double[] b) {
+        double c = Math.max(-1, Math.min(1, cosine(a, b)));
+        return Math.toDegrees(Math.acos(c));
+    }
+}
