@@ -80,7 +80,11 @@ public final class Datasets {
         };
     }
 
-    private static Split loadIdx(String name, Path dir) {
+    /**
+     * Loads a 10-class IDX dataset (the four standard file names, raw or .gz) from a directory,
+     * naming the parts name/train and name/test.
+     */
+    public static Split loadIdx(String name, Path dir) {
         return new Split(
                 Idx.read(name + "/train", file(dir, TRAIN_IMAGES), file(dir, TRAIN_LABELS), 10),
                 Idx.read(name + "/test", file(dir, TEST_IMAGES), file(dir, TEST_LABELS), 10));

@@ -134,13 +134,21 @@ public final class Idx {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            try (OutputStream out = gzip ? new GZIPOutputStream(Files.newOutputStream(file), 1 << 16)
-                    : Files.newOutputStream(file)) {
+            try (OutputStream out = gzip ? bestGzip(Files.newOutputStream(file)) : Files.newOutputStream(file)) {
                 out.write(data);
             }
         } catch (IOException e) {
             throw new DataException(file + ": cannot write: " + e, e);
         }
+    }
+
+    /** Maximum compression: these files are written once and read often, and one of them is committed. */
+    private static OutputStream bestGzip(OutputStream out) throws IOException {
+        return new GZIPOutputStream(out, 1 << 16) {
+            {
+                def.setLevel(java.util.zip.Deflater.BEST_COMPRESSION);
+            }
+        };
     }
 
     /** Checks the magic number and returns the dimension sizes that follow it. */
