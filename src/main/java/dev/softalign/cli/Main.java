@@ -1,0 +1,64 @@
+package dev.softalign.cli;
+
+import dev.softalign.data.DataException;
+import dev.softalign.io.IoFailure;
+import dev.softalign.learn.TrainingDiverged;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code softalign} command: one subcommand per task; errors are one line and a non-zero exit. */
+@Command(name = "softalign", mixinStandardHelpOptions = true, version = "softalign 0.1.0",
+        description = "Learning without weight transport: train with BP, feedback alignment and one-time soft "
+                + "alignment, then measure Hessian spectra, gradient flow, flatness and robustness.",
+        subcommands = {TrainCommand.class, EvaluateCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns the exit code (tests call this). */
+    public static int run(String... args) {
+        CommandLine cl = commandLine();
+        return cl.execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler(Main::badParameter);
+        cl.setExecutionExceptionHandler(Main::failed);
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    private static int badParameter(CommandLine.ParameterException e, String[] args) {
+        PrintWriter err = e.getCommandLine().getErr();
+        err.println(e.getCommandLine().getCommandName() + ": " + oneLine(e.getMessage())
+                + " (see --help)");
+        err.flush();
+        return 2;
+    }
+
+    private static int failed(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        String what = e instanceof IllegalArgumentException || e instanceof IoFailure || e instanceof DataException
+                || e instanceof TrainingDiverged || e instanceof CommandFailure
+                ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        err.println(cl.getCommandName() + ": error: " + oneLine(what));
+        err.flush();
+        return e instanceof TrainingDiverged ? 3 : 1;
+    }
+
+    static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+    }
+}

@@ -1,0 +1,155 @@
+package dev.softalign.cli;
+
+import dev.softalign.data.Datasets;
+import dev.softalign.data.Split;
+import dev.softalign.learn.EpochMetrics;
+import dev.softalign.learn.TrainConfig;
+import dev.softalign.learn.TrainedModel;
+import dev.softalign.learn.Trainer;
+import dev.softalign.learn.TrainingListener;
+import dev.softalign.nn.Mlp;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train an MLP with one learning rule and write runs/<name>/ (config.json, metrics.csv, "
+                + "timing.csv, model.safetensors, optimizer.safetensors).",
+                "Example: softalign train --dataset fashion-mnist --rule fa --align 0.5 --depth 5 --epochs 10"})
+final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--dataset", description = "fashion-mnist, mnist, cifar10, blobs, teacher or fashion-mnist-small (bundled; default)")
+    String dataset = Datasets.DEFAULT;
+    @Option(names = "--rule", description = "bp, fa, dfa, usf, brsf, frsf or kp (default: ${DEFAULT-VALUE})")
+    String rule = "bp";
+    @Option(names = "--align", description = "one-time soft alignment: cos(B, W) at initialisation, in [0, 1] (fa, kp)")
+    Double align;
+    @Option(names = "--align-from", description = "forward (B set from W) or feedback (W set from B) (default: ${DEFAULT-VALUE})")
+    String alignFrom = "forward";
+    @Option(names = "--feedback-scale", description = "std multiplier of random feedback matrices (default: ${DEFAULT-VALUE})")
+    double feedbackScale = 1.0;
+    @Option(names = "--depth", description = "hidden layers (default: ${DEFAULT-VALUE})")
+    int depth = 2;
+    @Option(names = "--width", description = "units per hidden layer (default: ${DEFAULT-VALUE})")
+    int width = 256;
+    @Option(names = "--activation", description = "relu, tanh, sigmoid or identity (default: ${DEFAULT-VALUE})")
+    String activation = "relu";
+    @Option(names = "--loss", description = "cross-entropy or mse (default: ${DEFAULT-VALUE})")
+    String loss = "cross-entropy";
+    @Option(names = "--epochs", description = "0 saves the initialised model (default: ${DEFAULT-VALUE})")
+    int epochs = 1;
+    @Option(names = "--batch", description = "(default: ${DEFAULT-VALUE})")
+    int batch = 128;
+    @Option(names = "--optimizer", description = "sgd or adam (default: ${DEFAULT-VALUE})")
+    String optimizer = "sgd";
+    @Option(names = "--lr", description = "learning rate (default: ${DEFAULT-VALUE})")
+    double lr = 0.01;
+    @Option(names = "--momentum", description = "SGD momentum (default: ${DEFAULT-VALUE})")
+    double momentum = 0.9;
+    @Option(names = "--nesterov", description = "Nesterov momentum")
+    boolean nesterov;
+    @Option(names = "--weight-decay", description = "L2 weight decay (default: ${DEFAULT-VALUE})")
+    double weightDecay = 0;
+    @Option(names = "--schedule", description = "constant or cosine (default: ${DEFAULT-VALUE})")
+    String schedule = "constant";
+    @Option(names = "--clip", description = "largest global gradient norm, 0 for none (default: ${DEFAULT-VALUE})")
+    double clip = 0;
+    @Option(names = "--normalize", description = "normalise inputs by the training set's mean and std (a model layer)")
+    boolean normalize;
+    @Option(names = "--seed", description = "(default: ${DEFAULT-VALUE})")
+    long seed = 1;
+    @Option(names = "--out", description = "run folder (default: runs/<rule>-d<depth>[-a<align>]-s<seed>)")
+    Path out;
+    @Option(names = "--resume", description = "continue the run in --out from its last completed epoch")
+    boolean resume;
+    @Option(names = "--overwrite", description = "replace a run already in --out")
+    boolean overwrite;
+    @Option(names = "--json", description = "print a JSON summary instead of progress lines")
+    boolean json;
+
+    TrainConfig config() {
+        return TrainConfig.defaults().dataset(dataset).rule(rule).align(align).alignFrom(alignFrom)
+                .feedbackScale(feedbackScale).depth(depth).width(width).activation(activation).loss(loss)
+                .epochs(epochs).batch(batch).optimizer(optimizer).lr(lr).momentum(momentum).nesterov(nesterov)
+                .weightDecay(weightDecay).schedule(schedule).clip(clip).normalize(normalize).seed(seed).validate();
+    }
+
+    @Override
+    public Integer call() {
+        TrainConfig c = config();
+        Path dir = out != null ? out : Path.of("runs", rule + "-d" + depth + (align == null ? "" : "-a" + align) + "-s" + seed);
+        Split data = Datasets.load(dataset);
+        PrintWriter o = spec.commandLine().getOut();
+        TrainedModel run = Trainer.of(c, data).out(dir).resume(resume).overwrite(overwrite)
+                .listener(json ? TrainingListener.SILENT : new Progress(o)).run();
+        if (json) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("out", dir.toString());
+            s.put("epochs", run.last().epoch());
+            s.put("train_loss", run.last().trainLoss());
+            s.put("train_accuracy", run.last().trainAccuracy());
+            s.put("test_loss", run.last().testLoss());
+            s.put("test_accuracy", run.last().testAccuracy());
+            s.put("angles_degrees", run.last().anglesDegrees());
+            Output.json(o, s);
+        } else {
+            o.println("saved " + dir.resolve("model.safetensors"));
+        }
+        return 0;
+    }
+
+    /** A progress bar on a terminal, one line per epoch otherwise. */
+    static final class Progress implements TrainingListener {
+
+        private final PrintWriter out;
+        private final boolean terminal = System.console() != null;
+        private ProgressBar bar;
+        private int stepsPerEpoch;
+
+        Progress(PrintWriter out) {
+            this.out = out;
+        }
+
+        @Override
+        public void started(Mlp net, int firstEpoch, int lastEpoch, int steps) {
+            stepsPerEpoch = steps;
+            out.println(net + ", kernel " + net.kernel().name() + ", epochs " + firstEpoch + ".." + lastEpoch);
+            out.flush();
+        }
+
+        @Override
+        public void step(int epoch, int step, double loss) {
+            if (!terminal) {
+                return;
+            }
+            if (bar == null) {
+                bar = new ProgressBarBuilder().setTaskName("epoch " + epoch).setInitialMax(stepsPerEpoch)
+                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate().build();
+            }
+            bar.stepTo(step);
+            bar.setExtraMessage(String.format("loss %.4f", loss));
+        }
+
+        @Override
+        public void epoch(EpochMetrics m) {
+            if (bar != null) {
+                bar.close();
+                bar = null;
+            }
+            out.println(m);
+            out.flush();
+        }
+    }
+}
