@@ -192,6 +192,10 @@ public final class Mlp {
     public void load(Pass p, Dataset d, int[] order, int from) {
         int f = d.features();
         checkFeatures(f);
+        if (d.classes() > outputSize()) {
+            throw new IllegalArgumentException(d.name() + " has " + d.classes() + " classes but the model outputs "
+                    + outputSize() + " (its features match: " + f + ")");
+        }
         double[] in = p.h[0].data;
         for (int j = 0; j < p.n; j++) {
             int s = order == null ? from + j : order[from + j];
