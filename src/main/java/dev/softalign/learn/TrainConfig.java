@@ -32,6 +32,8 @@ public final class TrainConfig {
     /** Normalise inputs by the training set's mean and std, as a layer of the model. */
     public boolean normalize = false;
     public long seed = 1;
+    /** Precision of model.safetensors: F64 (bit-exact) or F32 (half the size, for export). */
+    public String saveDtype = "F64";
 
     public static TrainConfig defaults() {
         return new TrainConfig();
@@ -57,6 +59,7 @@ public final class TrainConfig {
     public TrainConfig clip(double v) { clip = v; return this; }
     public TrainConfig normalize(boolean v) { normalize = v; return this; }
     public TrainConfig seed(long v) { seed = v; return this; }
+    public TrainConfig saveDtype(String v) { saveDtype = v; return this; }
 
     /** Throws IllegalArgumentException naming the first bad option. */
     public TrainConfig validate() {
@@ -77,6 +80,7 @@ public final class TrainConfig {
         dev.softalign.nn.Loss.parse(loss);
         Optimizer.parse(optimizer, momentum, weightDecay, nesterov);
         Schedule.parse(schedule);
+        check("F64".equals(saveDtype) || "F32".equals(saveDtype), "--save-dtype must be f64 or f32, got " + saveDtype);
         return this;
     }
 

@@ -105,4 +105,20 @@ class CliTest {
         assertOneLineError(r, "plain-file");
         assertEquals("keep me", Files.readString(file));
     }
+
+    @Test
+    void float32ModelFilesHoldRoundedWeights() {
+        Path a = tmp.resolve("f64");
+        Path b = tmp.resolve("f32");
+        assertEquals(0, run("train", "--dataset", "blobs", "--depth", "1", "--width", "8", "--epochs", "1", "--out",
+                a.toString(), "--json").code());
+        assertEquals(0, run("train", "--dataset", "blobs", "--depth", "1", "--width", "8", "--epochs", "1", "--out",
+                b.toString(), "--save-dtype", "f32", "--json").code());
+        double[] w64 = dev.softalign.nn.ModelFile.load(a.resolve("model.safetensors")).net().parameters();
+        double[] w32 = dev.softalign.nn.ModelFile.load(b.resolve("model.safetensors")).net().parameters();
+        for (int i = 0; i < w64.length; i++) {
+            assertEquals((double) (float) w64[i], w32[i], 0);
+        }
+        assertOneLineError(run("train", "--save-dtype", "f16"), "--save-dtype");
+    }
 }
