@@ -139,7 +139,8 @@ final class TrainCommand implements Callable<Integer> {
             }
             if (bar == null) {
                 bar = new ProgressBarBuilder().setTaskName("epoch " + epoch).setInitialMax(stepsPerEpoch)
-                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate().build();
+                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
+                        .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.out)).build();
             }
             bar.stepTo(step);
             bar.setExtraMessage(String.format("loss %.4f", loss));
@@ -150,6 +151,7 @@ final class TrainCommand implements Callable<Integer> {
             if (bar != null) {
                 bar.close();
                 bar = null;
+                System.out.flush();
             }
             out.println(m);
             out.flush();
