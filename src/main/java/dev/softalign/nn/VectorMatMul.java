@@ -1,0 +1,301 @@
+package dev.softalign.nn;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import org.ojalgo.matrix.store.R064Store;
+
+/**
+ * Blocked float64 GEMM on the incubating Vector API, in the BLIS layout: op(b) is packed into
+ * KC x NR micro-panels, op(a) into MR x KC micro-panels (so all four transpose cases meet the same
+ * contiguous, zero-padded layout), and a register-blocked micro-kernel keeps an MR x NR tile of c in
+ * vector accumulators.
+ *
+ * <p>Results are bit-for-bit deterministic: every element of c is computed by the same tile of the
+ * same global MR x NR grid with the same k-blocking, whichever thread runs it, so neither thread
+ * timing nor the thread count changes a single bit.
+ */
+public final class VectorMatMul implements MatMul {
+
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    private static final int VL = S.length();
+    /** Micro-tile: 3 vectors of rows by 8 columns is 24 accumulators, leaving registers for a and b. */
+    static final int MR = 3 * VL;
+    static final int NR = 8;
+    /** k-block: a KC x NR panel of b (16 KiB) stays in L1 while the kernel sweeps the a block. */
+    static final int KC = 256;
+    /** m-block: an MC x KC block of a (about 0.5 MiB) stays in L2. */
+    static final int MC = roundUp(240, MR);
+    /** n-block: bounds the packed-b buffer (KC x NC, 2 MiB). */
+    static final int NC = roundUp(1024, NR);
+    /** Below this many flops a second thread costs more than it saves. */
+    static final double PARALLEL_FLOPS = 4e6;
+
+    /** Per-thread packing buffers, allocated once and reused by every call on that thread. */
+    private static final ThreadLocal<double[][]> BUFFERS =
+            ThreadLocal.withInitial(() -> new double[][] {new double[MC * KC], new double[KC * NC], new double[MR * NR]});
+
+    private final int threads;
+    private final ExecutorService pool;
+
+    public VectorMatMul() {
+        this(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())));
+    }
+
+    /** @param threads how many threads share one product (the caller plus threads - 1 daemon workers) */
+    public VectorMatMul(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1: " + threads);
+        }
+        this.threads = threads;
+        this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
+            Thread t = new Thread(r, "softalign-gemm");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public String name() {
+        return "vector";
+    }
+
+    int threads() {
+        return threads;
+    }
+
+    @Override
+    public void multiply(R064Store a, boolean transposeA, R064Store b, boolean transposeB, R064Store c) {
+        MatMul.checkShapes(a, transposeA, b, transposeB, c);
+        int m = c.getRowDim();
+        int n = c.getColDim();
+        int k = transposeA ? a.getRowDim() : a.getColDim();
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            java.util.Arrays.fill(c.data, 0, m * n, 0.0);
+            return;
+        }
+        Product p = new Product(a.data, transposeA, b.data, transposeB, c.data, m, n, k);
+        int parts = 2.0 * m * n * k < PARALLEL_FLOPS ? 1 : threads;
+        // Split the larger of m and n, so the operand every thread packs in full is the smaller one.
+        boolean splitRows = m >= n;
+        int tiles = splitRows ? ceilDiv(m, MR) : ceilDiv(n, NR);
+        parts = Math.min(parts, tiles);
+        if (parts == 1) {
+            p.run(0, m, 0, n);
+            return;
+        }
+        // Part boundaries sit on the global tile grid, so the tiles (and bits) do not depend on parts.
+        Future<?>[] futures = new Future<?>[parts - 1];
+        for (int t = 1; t < parts; t++) {
+            int lo = (int) ((long) tiles * t / parts);
+            int hi = (int) ((long) tiles * (t + 1) / parts);
+            futures[t - 1] = pool.submit(splitRows
+                    ? () -> p.run(lo * MR, Math.min(m, hi * MR), 0, n)
+                    : () -> p.run(0, m, lo * NR, Math.min(n, hi * NR)));
+        }
+        int hi0 = tiles / parts;
+        if (splitRows) {
+            p.run(0, Math.min(m, hi0 * MR), 0, n);
+        } else {
+            p.run(0, m, 0, Math.min(n, hi0 * NR));
+        }
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while multiplying", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("matrix product failed", e.getCause());
+            }
+        }
+    }
+
+    /** One product; {@link #run} computes the block c[i0:i1, j0:j1] with the calling thread's buffers. */
+    private record Product(double[] a, boolean ta, double[] b, boolean tb, double[] c, int m, int n, int k) {
+
+        void run(int i0, int i1, int j0, int j1) {
+            double[][] buffers = BUFFERS.get();
+            double[] ap = buffers[0];
+            double[] bp = buffers[1];
+            double[] tile = buffers[2];
+            for (int jc = j0; jc < j1; jc += NC) {
+                int nc = Math.min(NC, j1 - jc);
+                for (int pc = 0; pc < k; pc += KC) {
+                    int kc = Math.min(KC, k - pc);
+                    boolean accumulate = pc > 0;
+                    packB(bp, pc, kc, jc, nc);
+                    for (int ic = i0; ic < i1; ic += MC) {
+                        int mc = Math.min(MC, i1 - ic);
+                        packA(ap, ic, mc, pc, kc);
+                        for (int jr = 0; jr < nc; jr += NR) {
+                            int nr = Math.min(NR, nc - jr);
+                            for (int ir = 0; ir < mc; ir += MR) {
+                                int mr = Math.min(MR, mc - ir);
+                                int cOff = (ic + ir) + (jc + jr) * m;
+                                if (mr == MR && nr == NR) {
+                                    kernel(ap, ir * kc, bp, jr * kc, kc, c, cOff, m, accumulate);
+                                } else {
+                                    // Edge tile: same kernel (same arithmetic) into a scratch tile, then copy.
+                                    kernel(ap, ir * kc, bp, jr * kc, kc, tile, 0, MR, false);
+                                    for (int j = 0; j < nr; j++) {
+                                        for (int i = 0; i < mr; i++) {
+                                            int ci = cOff + i + j * m;
+                                            c[ci] = accumulate ? c[ci] + tile[i + j * MR] : tile[i + j * MR];
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /** Packs op(a)[ic:ic+mc, pc:pc+kc] as MR-row micro-panels, p-major, zero-padded to MR rows. */
+        private void packA(double[] ap, int ic, int mc, int pc, int kc) {
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                int base = ir * kc;
+                int row0 = ic + ir;
+                if (!ta) {
+                    // a is m x k column-major: each p gives mr contiguous values.
+                    for (int p = 0; p < kc; p++) {
+                        int src = row0 + (pc + p) * m;
+                        int dst = base + p * MR;
+                        if (mr == MR) {
+                            for (int v = 0; v < MR; v += VL) {
+                                DoubleVector.fromArray(S, a, src + v).intoArray(ap, dst + v);
+                            }
+                        } else {
+                            System.arraycopy(a, src, ap, dst, mr);
+                            java.util.Arrays.fill(ap, dst + mr, dst + MR, 0.0);
+                        }
+                    }
+                } else {
+                    // a is k x m column-major: row i of op(a) is column i of a, contiguous in p.
+                    for (int i = 0; i < mr; i++) {
+                        int src = pc + (row0 + i) * k;
+                        int dst = base + i;
+                        for (int p = 0; p < kc; p++) {
+                            ap[dst + p * MR] = a[src + p];
+                        }
+                    }
+                    for (int i = mr; i < MR; i++) {
+                        for (int p = 0; p < kc; p++) {
+                            ap[base + i + p * MR] = 0.0;
+                        }
+                    }
+                }
+            }
+        }
+
+        /** Packs op(b)[pc:pc+kc, jc:jc+nc] as NR-column micro-panels, p-major, zero-padded to NR columns. */
+        private void packB(double[] bp, int pc, int kc, int jc, int nc) {
+            for (int jr = 0; jr < nc; jr += NR) {
+                int nr = Math.min(NR, nc - jr);
+                int base = jr * kc;
+                int col0 = jc + jr;
+                if (!tb) {
+                    // b is k x n column-major: column j of op(b) is contiguous in p.
+                    for (int j = 0; j < nr; j++) {
+                        int src = pc + (col0 + j) * k;
+                        int dst = base + j;
+                        for (int p = 0; p < kc; p++) {
+                            bp[dst + p * NR] = b[src + p];
+                        }
+                    }
+                    for (int j = nr; j < NR; j++) {
+                        for (int p = 0; p < kc; p++) {
+                            bp[base + j + p * NR] = 0.0;
+                        }
+                    }
+                } else {
+                    // b is n x k column-major: each p gives nr contiguous values of op(b)'s row p.
+                    for (int p = 0; p < kc; p++) {
+                        int src = col0 + (pc + p) * n;
+                        int dst = base + p * NR;
+                        System.arraycopy(b, src, bp, dst, nr);
+                        if (nr < NR) {
+                            java.util.Arrays.fill(bp, dst + nr, dst + NR, 0.0);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * c[0:MR, 0:NR] (leading dimension ldc) = or += the product of one packed a micro-panel and one
+     * packed b micro-panel over kc. The tile starts at zero and is added to c once at the end, so a
+     * full tile and an edge tile (via scratch) perform identical arithmetic per element.
+     */
+    private static void kernel(double[] ap, int aOff, double[] bp, int bOff, int kc,
+                               double[] c, int cOff, int ldc, boolean accumulate) {
+        DoubleVector z = DoubleVector.zero(S);
+        DoubleVector c00 = z, c10 = z, c20 = z, c01 = z, c11 = z, c21 = z, c02 = z, c12 = z, c22 = z;
+        DoubleVector c03 = z, c13 = z, c23 = z, c04 = z, c14 = z, c24 = z, c05 = z, c15 = z, c25 = z;
+        DoubleVector c06 = z, c16 = z, c26 = z, c07 = z, c17 = z, c27 = z;
+        for (int p = 0; p < kc; p++) {
+            DoubleVector a0 = DoubleVector.fromArray(S, ap, aOff);
+            DoubleVector a1 = DoubleVector.fromArray(S, ap, aOff + VL);
+            DoubleVector a2 = DoubleVector.fromArray(S, ap, aOff + 2 * VL);
+            DoubleVector b;
+            b = DoubleVector.broadcast(S, bp[bOff]);
+            c00 = a0.fma(b, c00); c10 = a1.fma(b, c10); c20 = a2.fma(b, c20);
+            b = DoubleVector.broadcast(S, bp[bOff + 1]);
+            c01 = a0.fma(b, c01); c11 = a1.fma(b, c11); c21 = a2.fma(b, c21);
+            b = DoubleVector.broadcast(S, bp[bOff + 2]);
+            c02 = a0.fma(b, c02); c12 = a1.fma(b, c12); c22 = a2.fma(b, c22);
+            b = DoubleVector.broadcast(S, bp[bOff + 3]);
+            c03 = a0.fma(b, c03); c13 = a1.fma(b, c13); c23 = a2.fma(b, c23);
+            b = DoubleVector.broadcast(S, bp[bOff + 4]);
+            c04 = a0.fma(b, c04); c14 = a1.fma(b, c14); c24 = a2.fma(b, c24);
+            b = DoubleVector.broadcast(S, bp[bOff + 5]);
+            c05 = a0.fma(b, c05); c15 = a1.fma(b, c15); c25 = a2.fma(b, c25);
+            b = DoubleVector.broadcast(S, bp[bOff + 6]);
+            c06 = a0.fma(b, c06); c16 = a1.fma(b, c16); c26 = a2.fma(b, c26);
+            b = DoubleVector.broadcast(S, bp[bOff + 7]);
+            c07 = a0.fma(b, c07); c17 = a1.fma(b, c17); c27 = a2.fma(b, c27);
+            aOff += MR;
+            bOff += NR;
+        }
+        store(c, cOff, ldc, accumulate, c00, c10, c20);
+        store(c, cOff + ldc, ldc, accumulate, c01, c11, c21);
+        store(c, cOff + 2 * ldc, ldc, accumulate, c02, c12, c22);
+        store(c, cOff + 3 * ldc, ldc, accumulate, c03, c13, c23);
+        store(c, cOff + 4 * ldc, ldc, accumulate, c04, c14, c24);
+        store(c, cOff + 5 * ldc, ldc, accumulate, c05, c15, c25);
+        store(c, cOff + 6 * ldc, ldc, accumulate, c06, c16, c26);
+        store(c, cOff + 7 * ldc, ldc, accumulate, c07, c17, c27);
+    }
+
+    /** Writes (or adds) one MR-long column of the tile. */
+    private static void store(double[] c, int off, int ldc, boolean accumulate,
+                              DoubleVector v0, DoubleVector v1, DoubleVector v2) {
+        if (accumulate) {
+            v0 = DoubleVector.fromArray(S, c, off).add(v0);
+            v1 = DoubleVector.fromArray(S, c, off + VL).add(v1);
+            v2 = DoubleVector.fromArray(S, c, off + 2 * VL).add(v2);
+        }
+        v0.intoArray(c, off);
+        v1.intoArray(c, off + VL);
+        v2.intoArray(c, off + 2 * VL);
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+
+    private static int roundUp(int x, int multiple) {
+        return ceilDiv(x, multiple) * multiple;
+    }
+}
