@@ -24,13 +24,13 @@ public final class VectorMatMul implements MatMul {
 
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int VL = S.length();
-    /** Micro-tile: 3 vectors of rows by 8 columns is 24 accumulators, leaving registers for a and b. */
-    static final int MR = 3 * VL;
-    static final int NR = 8;
-    /** k-block: a KC x NR panel of b (16 KiB) stays in L1 while the kernel sweeps the a block. */
+    /** Micro-tile: 2 vectors of rows by 12 columns is 24 accumulators, leaving registers for a and b. */
+    static final int MR = 2 * VL;
+    static final int NR = 12;
+    /** k-block: a KC x NR panel of b (24 KiB) stays in L1 while the kernel sweeps the a block. */
     static final int KC = 256;
     /** m-block: an MC x KC block of a (about 0.5 MiB) stays in L2. */
-    static final int MC = roundUp(240, MR);
+    static final int MC = roundUp(256, MR);
     /** n-block: bounds the packed-b buffer (KC x NC, 2 MiB). */
     static final int NC = roundUp(1024, NR);
     /** Below this many flops a second thread costs more than it saves. */
@@ -240,56 +240,91 @@ public final class VectorMatMul implements MatMul {
      */
     private static void kernel(double[] ap, int aOff, double[] bp, int bOff, int kc,
                                double[] c, int cOff, int ldc, boolean accumulate) {
-        DoubleVector z = DoubleVector.zero(S);
-        DoubleVector c00 = z, c10 = z, c20 = z, c01 = z, c11 = z, c21 = z, c02 = z, c12 = z, c22 = z;
-        DoubleVector c03 = z, c13 = z, c23 = z, c04 = z, c14 = z, c24 = z, c05 = z, c15 = z, c25 = z;
-        DoubleVector c06 = z, c16 = z, c26 = z, c07 = z, c17 = z, c27 = z;
+        // Each accumulator starts from its own broadcast (not DoubleVector.zero() and not a shared
+        // variable): that form C2 (JDK 17) keeps in registers; others were boxed on every iteration.
+        DoubleVector c00 = DoubleVector.broadcast(S, 0.0), c10 = DoubleVector.broadcast(S, 0.0);
+        DoubleVector c01 = DoubleVector.broadcast(S, 0.0), c11 = DoubleVector.broadcast(S, 0.0);
+        DoubleVector c02 = DoubleVector.broadcast(S, 0.0), c12 = DoubleVector.broadcast(S, 0.0);
+        DoubleVector c03 = DoubleVector.broadcast(S, 0.0), c13 = DoubleVector.broadcast(S, 0.0);
+        DoubleVector c04 = DoubleVector.broadcast(S, 0.0), c14 = DoubleVector.broadcast(S, 0.0);
+        DoubleVector c05 = DoubleVector.broadcast(S, 0.0), c15 = DoubleVector.broadcast(S, 0.0);
+        DoubleVector c06 = DoubleVector.broadcast(S, 0.0), c16 = DoubleVector.broadcast(S, 0.0);
+        DoubleVector c07 = DoubleVector.broadcast(S, 0.0), c17 = DoubleVector.broadcast(S, 0.0);
+        DoubleVector c08 = DoubleVector.broadcast(S, 0.0), c18 = DoubleVector.broadcast(S, 0.0);
+        DoubleVector c09 = DoubleVector.broadcast(S, 0.0), c19 = DoubleVector.broadcast(S, 0.0);
+        DoubleVector c0a = DoubleVector.broadcast(S, 0.0), c1a = DoubleVector.broadcast(S, 0.0);
+        DoubleVector c0b = DoubleVector.broadcast(S, 0.0), c1b = DoubleVector.broadcast(S, 0.0);
         for (int p = 0; p < kc; p++) {
             DoubleVector a0 = DoubleVector.fromArray(S, ap, aOff);
             DoubleVector a1 = DoubleVector.fromArray(S, ap, aOff + VL);
-            DoubleVector a2 = DoubleVector.fromArray(S, ap, aOff + 2 * VL);
-            DoubleVector b;
-            b = DoubleVector.broadcast(S, bp[bOff]);
-            c00 = a0.fma(b, c00); c10 = a1.fma(b, c10); c20 = a2.fma(b, c20);
-            b = DoubleVector.broadcast(S, bp[bOff + 1]);
-            c01 = a0.fma(b, c01); c11 = a1.fma(b, c11); c21 = a2.fma(b, c21);
-            b = DoubleVector.broadcast(S, bp[bOff + 2]);
-            c02 = a0.fma(b, c02); c12 = a1.fma(b, c12); c22 = a2.fma(b, c22);
-            b = DoubleVector.broadcast(S, bp[bOff + 3]);
-            c03 = a0.fma(b, c03); c13 = a1.fma(b, c13); c23 = a2.fma(b, c23);
-            b = DoubleVector.broadcast(S, bp[bOff + 4]);
-            c04 = a0.fma(b, c04); c14 = a1.fma(b, c14); c24 = a2.fma(b, c24);
-            b = DoubleVector.broadcast(S, bp[bOff + 5]);
-            c05 = a0.fma(b, c05); c15 = a1.fma(b, c15); c25 = a2.fma(b, c25);
-            b = DoubleVector.broadcast(S, bp[bOff + 6]);
-            c06 = a0.fma(b, c06); c16 = a1.fma(b, c16); c26 = a2.fma(b, c26);
-            b = DoubleVector.broadcast(S, bp[bOff + 7]);
-            c07 = a0.fma(b, c07); c17 = a1.fma(b, c17); c27 = a2.fma(b, c27);
+            DoubleVector b0 = DoubleVector.broadcast(S, bp[bOff + 0]);
+            c00 = a0.fma(b0, c00); c10 = a1.fma(b0, c10);
+            DoubleVector b1 = DoubleVector.broadcast(S, bp[bOff + 1]);
+            c01 = a0.fma(b1, c01); c11 = a1.fma(b1, c11);
+            DoubleVector b2 = DoubleVector.broadcast(S, bp[bOff + 2]);
+            c02 = a0.fma(b2, c02); c12 = a1.fma(b2, c12);
+            DoubleVector b3 = DoubleVector.broadcast(S, bp[bOff + 3]);
+            c03 = a0.fma(b3, c03); c13 = a1.fma(b3, c13);
+            DoubleVector b4 = DoubleVector.broadcast(S, bp[bOff + 4]);
+            c04 = a0.fma(b4, c04); c14 = a1.fma(b4, c14);
+            DoubleVector b5 = DoubleVector.broadcast(S, bp[bOff + 5]);
+            c05 = a0.fma(b5, c05); c15 = a1.fma(b5, c15);
+            DoubleVector b6 = DoubleVector.broadcast(S, bp[bOff + 6]);
+            c06 = a0.fma(b6, c06); c16 = a1.fma(b6, c16);
+            DoubleVector b7 = DoubleVector.broadcast(S, bp[bOff + 7]);
+            c07 = a0.fma(b7, c07); c17 = a1.fma(b7, c17);
+            DoubleVector b8 = DoubleVector.broadcast(S, bp[bOff + 8]);
+            c08 = a0.fma(b8, c08); c18 = a1.fma(b8, c18);
+            DoubleVector b9 = DoubleVector.broadcast(S, bp[bOff + 9]);
+            c09 = a0.fma(b9, c09); c19 = a1.fma(b9, c19);
+            DoubleVector ba = DoubleVector.broadcast(S, bp[bOff + 10]);
+            c0a = a0.fma(ba, c0a); c1a = a1.fma(ba, c1a);
+            DoubleVector bb = DoubleVector.broadcast(S, bp[bOff + 11]);
+            c0b = a0.fma(bb, c0b); c1b = a1.fma(bb, c1b);
             aOff += MR;
             bOff += NR;
         }
-        store(c, cOff, ldc, accumulate, c00, c10, c20);
-        store(c, cOff + ldc, ldc, accumulate, c01, c11, c21);
-        store(c, cOff + 2 * ldc, ldc, accumulate, c02, c12, c22);
-        store(c, cOff + 3 * ldc, ldc, accumulate, c03, c13, c23);
-        store(c, cOff + 4 * ldc, ldc, accumulate, c04, c14, c24);
-        store(c, cOff + 5 * ldc, ldc, accumulate, c05, c15, c25);
-        store(c, cOff + 6 * ldc, ldc, accumulate, c06, c16, c26);
-        store(c, cOff + 7 * ldc, ldc, accumulate, c07, c17, c27);
+        // Written out rather than via a helper taking vectors, which C2 would box.
+        if (accumulate) {
+            c00 = DoubleVector.fromArray(S, c, cOff).add(c00);
+            c10 = DoubleVector.fromArray(S, c, cOff + VL).add(c10);
+            c01 = DoubleVector.fromArray(S, c, cOff + ldc).add(c01);
+            c11 = DoubleVector.fromArray(S, c, cOff + ldc + VL).add(c11);
+            c02 = DoubleVector.fromArray(S, c, cOff + 2 * ldc).add(c02);
+            c12 = DoubleVector.fromArray(S, c, cOff + 2 * ldc + VL).add(c12);
+            c03 = DoubleVector.fromArray(S, c, cOff + 3 * ldc).add(c03);
+            c13 = DoubleVector.fromArray(S, c, cOff + 3 * ldc + VL).add(c13);
+            c04 = DoubleVector.fromArray(S, c, cOff + 4 * ldc).add(c04);
+            c14 = DoubleVector.fromArray(S, c, cOff + 4 * ldc + VL).add(c14);
+            c05 = DoubleVector.fromArray(S, c, cOff + 5 * ldc).add(c05);
+            c15 = DoubleVector.fromArray(S, c, cOff + 5 * ldc + VL).add(c15);
+            c06 = DoubleVector.fromArray(S, c, cOff + 6 * ldc).add(c06);
+            c16 = DoubleVector.fromArray(S, c, cOff + 6 * ldc + VL).add(c16);
+            c07 = DoubleVector.fromArray(S, c, cOff + 7 * ldc).add(c07);
+            c17 = DoubleVector.fromArray(S, c, cOff + 7 * ldc + VL).add(c17);
+            c08 = DoubleVector.fromArray(S, c, cOff + 8 * ldc).add(c08);
+            c18 = DoubleVector.fromArray(S, c, cOff + 8 * ldc + VL).add(c18);
+            c09 = DoubleVector.fromArray(S, c, cOff + 9 * ldc).add(c09);
+            c19 = DoubleVector.fromArray(S, c, cOff + 9 * ldc + VL).add(c19);
+            c0a = DoubleVector.fromArray(S, c, cOff + 10 * ldc).add(c0a);
+            c1a = DoubleVector.fromArray(S, c, cOff + 10 * ldc + VL).add(c1a);
+            c0b = DoubleVector.fromArray(S, c, cOff + 11 * ldc).add(c0b);
+            c1b = DoubleVector.fromArray(S, c, cOff + 11 * ldc + VL).add(c1b);
+        }
+        c00.intoArray(c, cOff); c10.intoArray(c, cOff + VL);
+        c01.intoArray(c, cOff + ldc); c11.intoArray(c, cOff + ldc + VL);
+        c02.intoArray(c, cOff + 2 * ldc); c12.intoArray(c, cOff + 2 * ldc + VL);
+        c03.intoArray(c, cOff + 3 * ldc); c13.intoArray(c, cOff + 3 * ldc + VL);
+        c04.intoArray(c, cOff + 4 * ldc); c14.intoArray(c, cOff + 4 * ldc + VL);
+        c05.intoArray(c, cOff + 5 * ldc); c15.intoArray(c, cOff + 5 * ldc + VL);
+        c06.intoArray(c, cOff + 6 * ldc); c16.intoArray(c, cOff + 6 * ldc + VL);
+        c07.intoArray(c, cOff + 7 * ldc); c17.intoArray(c, cOff + 7 * ldc + VL);
+        c08.intoArray(c, cOff + 8 * ldc); c18.intoArray(c, cOff + 8 * ldc + VL);
+        c09.intoArray(c, cOff + 9 * ldc); c19.intoArray(c, cOff + 9 * ldc + VL);
+        c0a.intoArray(c, cOff + 10 * ldc); c1a.intoArray(c, cOff + 10 * ldc + VL);
+        c0b.intoArray(c, cOff + 11 * ldc); c1b.intoArray(c, cOff + 11 * ldc + VL);
     }
 
-    /** Writes (or adds) one MR-long column of the tile. */
-    private static void store(double[] c, int off, int ldc, boolean accumulate,
-                              DoubleVector v0, DoubleVector v1, DoubleVector v2) {
-        if (accumulate) {
-            v0 = DoubleVector.fromArray(S, c, off).add(v0);
-            v1 = DoubleVector.fromArray(S, c, off + VL).add(v1);
-            v2 = DoubleVector.fromArray(S, c, off + 2 * VL).add(v2);
-        }
-        v0.intoArray(c, off);
-        v1.intoArray(c, off + VL);
-        v2.intoArray(c, off + 2 * VL);
-    }
 
     private static int ceilDiv(int x, int y) {
         return (x + y - 1) / y;
