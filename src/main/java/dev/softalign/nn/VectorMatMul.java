@@ -1,9 +1,7 @@
 package dev.softalign.nn;
 
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -41,7 +39,9 @@ public final class VectorMatMul implements MatMul {
             ThreadLocal.withInitial(() -> new double[][] {new double[MC * KC], new double[KC * NC], new double[MR * NR]});
 
     private final int threads;
-    private final ExecutorService pool;
+    /** threads - 1 helpers; the calling thread computes the first part itself. */
+    private final Worker[] workers;
+    private final ReentrantLock workersLock = new ReentrantLock();
 
     public VectorMatMul() {
         this(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())));
@@ -53,11 +53,11 @@ public final class VectorMatMul implements MatMul {
             throw new IllegalArgumentException("threads must be >= 1: " + threads);
         }
         this.threads = threads;
-        this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "softalign-gemm");
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = new Worker[threads - 1];
+        for (int t = 0; t < workers.length; t++) {
+            workers[t] = new Worker();
+            workers[t].start();
+        }
     }
 
     @Override
@@ -92,29 +92,103 @@ public final class VectorMatMul implements MatMul {
             p.run(0, m, 0, n);
             return;
         }
-        // Part boundaries sit on the global tile grid, so the tiles (and bits) do not depend on parts.
-        Future<?>[] futures = new Future<?>[parts - 1];
-        for (int t = 1; t < parts; t++) {
-            int lo = (int) ((long) tiles * t / parts);
-            int hi = (int) ((long) tiles * (t + 1) / parts);
-            futures[t - 1] = pool.submit(splitRows
-                    ? () -> p.run(lo * MR, Math.min(m, hi * MR), 0, n)
-                    : () -> p.run(0, m, lo * NR, Math.min(n, hi * NR)));
+        // Another caller holds the workers: compute alone; the tiles, hence the bits, are the same.
+        if (!workersLock.tryLock()) {
+            p.run(0, m, 0, n);
+            return;
         }
-        int hi0 = tiles / parts;
-        if (splitRows) {
-            p.run(0, Math.min(m, hi0 * MR), 0, n);
-        } else {
-            p.run(0, m, 0, Math.min(n, hi0 * NR));
-        }
-        for (Future<?> f : futures) {
+        try {
+            Part[] jobs = new Part[parts];
+            for (int t = 0; t < parts; t++) {
+                jobs[t] = new Part(p, splitRows, (int) ((long) tiles * t / parts), (int) ((long) tiles * (t + 1) / parts));
+            }
+            for (int t = 1; t < parts; t++) {
+                workers[t - 1].submit(jobs[t]);
+            }
             try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while multiplying", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("matrix product failed", e.getCause());
+                jobs[0].run();
+            } finally {
+                // Even if our part failed, the workers must finish before another call may submit.
+                for (int t = 1; t < parts; t++) {
+                    workers[t - 1].await();
+                }
+            }
+        } finally {
+            workersLock.unlock();
+        }
+    }
+
+    /** Tiles [lo, hi) of the split dimension. Boundaries sit on the global tile grid, so results do not depend on parts. */
+    private record Part(Product p, boolean splitRows, int lo, int hi) implements Runnable {
+
+        @Override
+        public void run() {
+            if (splitRows) {
+                p.run(lo * MR, Math.min(p.m(), hi * MR), 0, p.n());
+            } else {
+                p.run(0, p.m(), lo * NR, Math.min(p.n(), hi * NR));
+            }
+        }
+    }
+
+    /**
+     * A helper thread that spins briefly between jobs before parking: the products of a training
+     * step come back to back, and waking a parked thread costs tens of microseconds, a large share
+     * of a 0.1 ms product.
+     */
+    private static final class Worker extends Thread {
+
+        private static final long SPIN_NANOS = 100_000;
+
+        private volatile Runnable job;
+        private volatile boolean done = true;
+        private volatile Throwable failure;
+
+        Worker() {
+            super("softalign-gemm");
+            setDaemon(true);
+        }
+
+        void submit(Runnable r) {
+            failure = null;
+            done = false;
+            job = r;
+            LockSupport.unpark(this);
+        }
+
+        /** Waits for the submitted job, spinning since it runs about as long as the caller's own part. */
+        void await() {
+            for (int spins = 0; !done; spins++) {
+                if (spins < 100_000) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield(); // the worker was descheduled: let it run
+                }
+            }
+            if (failure != null) {
+                throw new IllegalStateException("matrix product failed in worker", failure);
+            }
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Runnable r;
+                long idleSince = System.nanoTime();
+                while ((r = job) == null) {
+                    if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                        Thread.onSpinWait();
+                    } else {
+                        LockSupport.park(this);
+                    }
+                }
+                job = null;
+                try {
+                    r.run();
+                } catch (Throwable e) {
+                    failure = e;
+                }
+                done = true;
             }
         }
     }
