@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
@@ -77,8 +78,9 @@ class VectorMatMulTest {
                         R064Store a = random(rnd, m, k, ta);
                         R064Store b = random(rnd, k, n, tb);
                         R064Store c = product(vector, a, ta, b, tb, m, n);
-                        assertClose(naive(a, ta, b, tb, m, n, k), c.data,
-                                m + "x" + k + "*" + k + "x" + n + " ta=" + ta + " tb=" + tb);
+                        String what = m + "x" + k + "*" + k + "x" + n + " ta=" + ta + " tb=" + tb;
+                        assertClose(naive(a, ta, b, tb, m, n, k), c.data, what);
+                        assertClose(product(MatMul.portable(), a, ta, b, tb, m, n).data, c.data, what + " vs portable");
                     }
                 }
             }
@@ -155,6 +157,27 @@ class VectorMatMulTest {
                     assertArrayEquals(first, product(three, a, ta, b, tb, m, n).data, 0.0);
                 }
             }
+        }
+    }
+
+    @Test
+    void concurrentCallersGetTheSameBits() throws Exception {
+        // Callers that find the helpers busy compute alone; their results must not differ.
+        Random rnd = new Random(5);
+        R064Store a = random(rnd, 256, 300, false);
+        R064Store b = random(rnd, 300, 129, true);
+        double[] expected = product(vector, a, false, b, true, 256, 129).data;
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<double[]>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                results.add(callers.submit(() -> product(vector, a, false, b, true, 256, 129).data));
+            }
+            for (java.util.concurrent.Future<double[]> r : results) {
+                assertArrayEquals(expected, r.get(), 0.0);
+            }
+        } finally {
+            callers.shutdown();
         }
     }
 
