@@ -1,5 +1,6 @@
 package dev.softalign.nn;
 
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -137,13 +138,16 @@ public final class VectorMatMul implements MatMul {
     /**
      * A helper thread that spins briefly between jobs before parking: the products of a training
      * step come back to back, and waking a parked thread costs tens of microseconds, a large share
-     * of a 0.1 ms product.
+     * of a 0.1 ms product. If the helper has not picked its job up by the time the caller finishes
+     * its own part (a busy machine), the caller takes the job back and runs it itself; either way
+     * the same code computes the same tiles, so the bits do not change.
      */
     private static final class Worker extends Thread {
 
         private static final long SPIN_NANOS = 100_000;
 
-        private volatile Runnable job;
+        private final AtomicReference<Runnable> job = new AtomicReference<>();
+        private Runnable submitted; // caller side only
         private volatile boolean done = true;
         private volatile Throwable failure;
 
@@ -155,17 +159,22 @@ public final class VectorMatMul implements MatMul {
         void submit(Runnable r) {
             failure = null;
             done = false;
-            job = r;
+            submitted = r;
+            job.set(r);
             LockSupport.unpark(this);
         }
 
-        /** Waits for the submitted job, spinning since it runs about as long as the caller's own part. */
+        /** Runs the job here if the helper has not claimed it, else waits for the helper to finish it. */
         void await() {
+            if (job.compareAndSet(submitted, null)) {
+                submitted.run();
+                return;
+            }
             for (int spins = 0; !done; spins++) {
-                if (spins < 100_000) {
+                if (spins < 10_000) {
                     Thread.onSpinWait();
                 } else {
-                    Thread.yield(); // the worker was descheduled: let it run
+                    Thread.yield(); // the helper was descheduled mid-job: give it the core
                 }
             }
             if (failure != null) {
@@ -178,14 +187,13 @@ public final class VectorMatMul implements MatMul {
             while (true) {
                 Runnable r;
                 long idleSince = System.nanoTime();
-                while ((r = job) == null) {
+                while ((r = job.get()) == null || !job.compareAndSet(r, null)) {
                     if (System.nanoTime() - idleSince < SPIN_NANOS) {
                         Thread.onSpinWait();
                     } else {
                         LockSupport.park(this);
                     }
                 }
-                job = null;
                 try {
                     r.run();
                 } catch (Throwable e) {
