@@ -57,6 +57,7 @@ public final class VectorMatMul implements MatMul {
             throw new IllegalArgumentException("threads must be >= 1: " + threads);
         }
         this.threads = threads;
+        this.partArrays = new Part[threads + 1][];
         this.workers = new Worker[threads - 1];
         for (int t = 0; t < workers.length; t++) {
             workers[t] = new Worker();
@@ -86,7 +87,8 @@ public final class VectorMatMul implements MatMul {
             java.util.Arrays.fill(c.data, 0, m * n, 0.0);
             return;
         }
-        Product p = new Product(a.data, transposeA, b.data, transposeB, c.data, m, n, k);
+        // One reusable product per thread (single-threaded path) keeps the training loop allocation-free.
+        Product p = LOCAL_PRODUCT.get().set(a.data, transposeA, b.data, transposeB, c.data, m, n, k);
         int parts = 2.0 * m * n * k < PARALLEL_FLOPS ? 1 : threads;
         // Split the larger of m and n, so the operand every thread packs in full is the smaller one.
         boolean splitRows = m >= n;
@@ -102,9 +104,10 @@ public final class VectorMatMul implements MatMul {
             return;
         }
         try {
-            Part[] jobs = new Part[parts];
+            // The lock makes this instance's parts ours until every worker has finished.
+            Part[] jobs = parts(parts);
             for (int t = 0; t < parts; t++) {
-                jobs[t] = new Part(p, splitRows, (int) ((long) tiles * t / parts), (int) ((long) tiles * (t + 1) / parts));
+                jobs[t].set(p, splitRows, (int) ((long) tiles * t / parts), (int) ((long) tiles * (t + 1) / parts));
             }
             for (int t = 1; t < parts; t++) {
                 workers[t - 1].submit(jobs[t]);
@@ -122,8 +125,37 @@ public final class VectorMatMul implements MatMul {
         }
     }
 
+    /** Reusable parts, one array per part count, used only under workersLock. */
+    private final Part[][] partArrays;
+
+    private Part[] parts(int count) {
+        Part[] jobs = partArrays[count];
+        if (jobs == null) {
+            jobs = new Part[count];
+            for (int t = 0; t < count; t++) {
+                jobs[t] = new Part();
+            }
+            partArrays[count] = jobs;
+        }
+        return jobs;
+    }
+
+    private static final ThreadLocal<Product> LOCAL_PRODUCT = ThreadLocal.withInitial(Product::new);
+
     /** Tiles [lo, hi) of the split dimension. Boundaries sit on the global tile grid, so results do not depend on parts. */
-    private record Part(Product p, boolean splitRows, int lo, int hi) implements Runnable {
+    private static final class Part implements Runnable {
+
+        private Product p;
+        private boolean splitRows;
+        private int lo;
+        private int hi;
+
+        void set(Product p, boolean splitRows, int lo, int hi) {
+            this.p = p;
+            this.splitRows = splitRows;
+            this.lo = lo;
+            this.hi = hi;
+        }
 
         @Override
         public void run() {
@@ -205,7 +237,36 @@ public final class VectorMatMul implements MatMul {
     }
 
     /** One product; {@link #run} computes the block c[i0:i1, j0:j1] with the calling thread's buffers. */
-    private record Product(double[] a, boolean ta, double[] b, boolean tb, double[] c, int m, int n, int k) {
+    private static final class Product {
+
+        private double[] a;
+        private boolean ta;
+        private double[] b;
+        private boolean tb;
+        private double[] c;
+        private int m;
+        private int n;
+        private int k;
+
+        Product set(double[] a, boolean ta, double[] b, boolean tb, double[] c, int m, int n, int k) {
+            this.a = a;
+            this.ta = ta;
+            this.b = b;
+            this.tb = tb;
+            this.c = c;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            return this;
+        }
+
+        int m() {
+            return m;
+        }
+
+        int n() {
+            return n;
+        }
 
         void run(int i0, int i1, int j0, int j1) {
             double[][] buffers = BUFFERS.get();
