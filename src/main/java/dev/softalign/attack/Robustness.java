@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.DoubleFunction;
 
 /**
  * Robust accuracy of a model against an attack over a list of eps, in batches, with the sanity
@@ -56,11 +57,20 @@ public final class Robustness {
      */
     public static Report evaluate(Mlp model, Attack attack, Dataset data, double[] eps, Targeting targeting,
                                   boolean baseline, long seed, int batch) {
+        return evaluate(model, e -> attack, data, eps, targeting, baseline, seed, batch);
+    }
+
+    /** As above with an attack built per eps (e.g. a PGD step size tied to eps). */
+    public static Report evaluate(Mlp model, DoubleFunction<Attack> attackAt, Dataset data, double[] eps,
+                                  Targeting targeting, boolean baseline, long seed, int batch) {
         if (data.size() == 0) {
             throw new IllegalArgumentException(data.name() + ": no samples to attack");
         }
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be >= 1");
+        }
+        if (eps.length == 0) {
+            throw new IllegalArgumentException("--eps needs at least one value");
         }
         double[] sorted = eps.clone();
         Arrays.sort(sorted);
@@ -81,9 +91,11 @@ public final class Robustness {
         double ball = 0;
         double box = 0;
         boolean weaker = false;
+        Attack attack = attackAt.apply(sorted[0]);
         for (int e = 0; e < sorted.length; e++) {
             double eps0 = sorted[e];
             SplittableRandom rng = Seeds.stream(seed, STARTS, e);
+            attack = attackAt.apply(eps0);
             Attack one = baseline ? Pgd.oneStep(attack.source(), attack.norm(), eps0) : null;
             int right = 0;
             int hit = 0;
