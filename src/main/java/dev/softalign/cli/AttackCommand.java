@@ -103,7 +103,12 @@ final class AttackCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Robustness.Report r = Robustness.evaluate(target.net(), at, data, eps, targeting, baseline, seed, batch);
         double seconds = (System.nanoTime() - start) / 1e9;
-        List<String> warnings = new ArrayList<>(r.warnings());
+        List<String> warnings = new ArrayList<>();
+        for (String w : r.warnings()) {
+            // Crafted on another model, iterative attacks often transfer worse than one step: not masking.
+            warnings.add(source != null && w.contains("masked gradients")
+                    ? w + " (or, in a transfer attack, the multi-step attack overfitting the source model)" : w);
+        }
         if (path != BackwardPath.TRUE) {
             warnings.add(0, "attacking through the " + crafted.rule() + " rule's " + path.name().toLowerCase(Locale.ROOT)
                     + " path, not the input gradient: robust accuracy is an upper bound (gradient masking)");

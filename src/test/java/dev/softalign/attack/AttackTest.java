@@ -103,6 +103,31 @@ class AttackTest {
     }
 
     @Test
+    void oneL2StepOnLinearSoftmaxIsTheNormalisedGradientStep() {
+        SplittableRandom rng = new SplittableRandom(12);
+        int d = 15;
+        int n = 6;
+        Mlp net = withBiases(Mlp.create(new int[] {d, 3}, Activation.RELU, Loss.CROSS_ENTROPY, rng), rng);
+        double[] x = inputs(n, d, rng);
+        int[] y = labels(n, 3, rng);
+        double eps = 0.4;
+        double[] g = closedFormGradient(net, x, n, y);
+        double[] expected = new double[x.length];
+        for (int j = 0; j < n; j++) {
+            double s = 0;
+            for (int i = 0; i < d; i++) {
+                s += g[j * d + i] * g[j * d + i];
+            }
+            for (int i = 0; i < d; i++) {
+                // A step of exactly eps lands on the sphere, so projection is a no-op; then clip.
+                expected[j * d + i] = Math.min(1, Math.max(0, x[j * d + i] + eps * g[j * d + i] / Math.sqrt(s)));
+            }
+        }
+        double[] xa = new Pgd(GradientSource.trueGradient(net), Norm.L2, eps, 1, 1, false).perturb(x, y, null, eps, rng);
+        assertArrayEquals(expected, xa, 1e-12);
+    }
+
+    @Test
     void inputGradientMatchesClosedFormAndIsCrossEntropyForAnMseModel() {
         SplittableRandom rng = new SplittableRandom(2);
         Mlp mse = withBiases(Mlp.create(new int[] {7, 3}, Activation.RELU, Loss.MSE, rng), rng);
