@@ -53,7 +53,8 @@ public final class Robustness {
      * Attacks the first samples of data (all of data) at each eps (sorted ascending), evaluating on
      * {@code model} (which may differ from the attack's source: a transfer attack). With
      * {@code baseline}, also runs the one-step attack of the same norm at each eps and warns where
-     * the attack is weaker.
+     * the attack is weaker. Random starts draw from one seeded stream per eps, consumed batch after
+     * batch: the same seed and batch size give the same numbers bit for bit.
      */
     public static Report evaluate(Mlp model, Attack attack, Dataset data, double[] eps, Targeting targeting,
                                   boolean baseline, long seed, int batch) {
