@@ -57,8 +57,8 @@ final class AttackCommand implements Callable<Integer> {
     int samples = 1000;
     @Option(names = "--targeted", description = "steer toward --target-class instead of away from the label")
     boolean targeted;
-    @Option(names = "--target-class", description = "class index or 'random' (another class per sample; default: ${DEFAULT-VALUE})")
-    String targetClass = "random";
+    @Option(names = "--target-class", description = "class index or 'random' (another class per sample, the default); implies --targeted")
+    String targetClass;
     @Option(names = "--gradient", description = "true (through W, default) or feedback (the rule's own path: gradient masking, for comparison only)")
     String gradient = "true";
     @Option(names = "--batch", description = "samples per batch (default: ${DEFAULT-VALUE})")
@@ -97,7 +97,8 @@ final class AttackCommand implements Callable<Integer> {
         BackwardPath path = path(gradient, crafted);
         GradientSource src = new GradientSource(crafted.net(), path);
         DoubleFunction<Attack> at = attackAt(src);
-        Targeting targeting = targeted ? Targeting.parse(targetClass) : Targeting.none();
+        Targeting targeting = targeted || targetClass != null
+                ? Targeting.parse(targetClass == null ? "random" : targetClass) : Targeting.none();
         boolean baseline = !attack.equalsIgnoreCase("fgsm");
 
         long start = System.nanoTime();
