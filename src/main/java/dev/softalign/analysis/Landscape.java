@@ -1,0 +1,173 @@
+package dev.softalign.analysis;
+
+import dev.softalign.data.Dataset;
+import dev.softalign.io.AtomicFiles;
+import dev.softalign.nn.Layer;
+import dev.softalign.nn.Mlp;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Loss landscapes (Li et al. 2018): loss and accuracy at w + alpha d1 (+ beta d2) on a grid,
+ * along filter-normalised random directions. For a dense layer a "filter" is one neuron's incoming
+ * weight row, so each row of a Gaussian direction is rescaled to the norm of the same row of W;
+ * biases get a zero direction (Li et al.'s default of ignoring them). Computing is separate from plotting:
+ * {@link Surface} is plain data with a CSV writer.
+ */
+public final class Landscape {
+
+    /**
+     * loss[i][j] and accuracy[i][j] at alphas[i], betas[j]; a 1D line has betas == null and one column.
+     */
+    public record Surface(double[] alphas, double[] betas, double[][] loss, double[][] accuracy) {
+
+        public boolean twoDimensional() {
+            return betas != null;
+        }
+
+        /** The value on the grid nearest to the origin (exactly the origin when the grid contains 0). */
+        public double lossAtOrigin() {
+            int i = nearestZero(alphas);
+            int j = betas == null ? 0 : nearestZero(betas);
+            return loss[i][j];
+        }
+
+        public double minLoss() {
+            double m = Double.POSITIVE_INFINITY;
+            for (double[] row : loss) {
+                for (double v : row) {
+                    m = Math.min(m, v);
+                }
+            }
+            return m;
+        }
+
+        public double maxLoss() {
+            double m = Double.NEGATIVE_INFINITY;
+            for (double[] row : loss) {
+                for (double v : row) {
+                    m = Math.max(m, v);
+                }
+            }
+            return m;
+        }
+
+        /** CSV with header alpha[,beta],loss,accuracy; one row per grid point, alpha outermost. */
+        public String csv() {
+            StringBuilder s = new StringBuilder(betas == null ? "alpha,loss,accuracy\n" : "alpha,beta,loss,accuracy\n");
+            for (int i = 0; i < alphas.length; i++) {
+                for (int j = 0; j < loss[i].length; j++) {
+                    s.append(num(alphas[i])).append(',');
+                    if (betas != null) {
+                        s.append(num(betas[j])).append(',');
+                    }
+                    s.append(num(loss[i][j])).append(',').append(num(accuracy[i][j])).append('\n');
+                }
+            }
+            return s.toString();
+        }
+
+        public void writeCsv(Path file) {
+            AtomicFiles.writeString(file, csv());
+        }
+
+        private static String num(double v) {
+            return Double.toString(v).toLowerCase(Locale.ROOT);
+        }
+
+        private static int nearestZero(double[] v) {
+            int best = 0;
+            for (int i = 1; i < v.length; i++) {
+                if (Math.abs(v[i]) < Math.abs(v[best])) {
+                    best = i;
+                }
+            }
+            return best;
+        }
+    }
+
+    private Landscape() {
+    }
+
+    /** points values evenly spaced from min to max inclusive. */
+    public static double[] grid(double min, double max, int points) {
+        if (points < 1) {
+            throw new IllegalArgumentException("a grid needs at least one point");
+        }
+        double[] g = new double[points];
+        for (int i = 0; i < points; i++) {
+            g[i] = points == 1 ? min : min + (max - min) * i / (points - 1);
+        }
+        return g;
+    }
+
+    /**
+     * A random direction in the flat parameter layout with each weight row rescaled to the norm of
+     * that row of W (a zero row of W gives a zero row) and zero bias entries.
+     */
+    public static double[] filterNormalizedDirection(Mlp net, SplittableRandom rng) {
+        double[] d = new double[net.parameterCount()];
+        int o = 0;
+        for (int l = 0; l < net.layerCount(); l++) {
+            Layer layer = net.layer(l);
+            int rows = layer.out();
+            int cols = layer.in();
+            double[] w = layer.weight.data;
+            for (int i = 0; i < rows * cols; i++) {
+                d[o + i] = rng.nextGaussian();
+            }
+            for (int r = 0; r < rows; r++) {
+                double nw = 0;
+                double nd = 0;
+                for (int c = 0; c < cols; c++) {
+                    nw += w[r + c * rows] * w[r + c * rows];
+                    nd += d[o + r + c * rows] * d[o + r + c * rows];
+                }
+                double scale = nd == 0 ? 0 : Math.sqrt(nw / nd);
+                for (int c = 0; c < cols; c++) {
+                    d[o + r + c * rows] *= scale;
+                }
+            }
+            o += rows * cols + rows; // the bias direction stays zero
+        }
+        return d;
+    }
+
+    /** Loss and accuracy along w + alpha d. The network's parameters are restored afterwards. */
+    public static Surface line(Mlp net, Dataset data, double[] d, double[] alphas) {
+        return surface(net, data, d, null, alphas, null);
+    }
+
+    /** Loss and accuracy on w + alpha d1 + beta d2. The network's parameters are restored afterwards. */
+    public static Surface plane(Mlp net, Dataset data, double[] d1, double[] d2, double[] alphas, double[] betas) {
+        return surface(net, data, d1, d2, alphas, betas);
+    }
+
+    private static Surface surface(Mlp net, Dataset data, double[] d1, double[] d2, double[] alphas, double[] betas) {
+        double[] w = net.parameters();
+        if (d1.length != w.length || (d2 != null && d2.length != w.length)) {
+            throw new IllegalArgumentException("a direction must have " + w.length + " entries");
+        }
+        int cols = betas == null ? 1 : betas.length;
+        double[][] loss = new double[alphas.length][cols];
+        double[][] acc = new double[alphas.length][cols];
+        double[] v = new double[w.length];
+        try {
+            ModelLoss f = new ModelLoss(net, data);
+            for (int i = 0; i < alphas.length; i++) {
+                for (int j = 0; j < cols; j++) {
+                    double b = betas == null ? 0 : betas[j];
+                    for (int k = 0; k < w.length; k++) {
+                        v[k] = w[k] + alphas[i] * d1[k] + (d2 == null ? 0 : b * d2[k]);
+                    }
+                    loss[i][j] = f.value(v);
+                    acc[i][j] = f.lastAccuracy();
+                }
+            }
+        } finally {
+            net.setParameters(w);
+        }
+        return new Surface(alphas.clone(), betas == null ? null : betas.clone(), loss, acc);
+    }
+}

@@ -1,0 +1,101 @@
+package dev.softalign.attack;
+
+import dev.softalign.nn.BackwardPath;
+import dev.softalign.nn.Loss;
+import dev.softalign.nn.Mlp;
+import dev.softalign.nn.Pass;
+import org.ojalgo.matrix.store.R064Store;
+
+/**
+ * Where an attack gets its input gradient: cross-entropy on the logits of a model, sent back to the
+ * pixels through W (the true gradient, the default) or through a learning rule's own feedback path.
+ * The feedback path is not the model's input gradient, so attacking through it alone is gradient
+ * masking; it is offered only as an explicit choice.
+ */
+public final class GradientSource {
+
+    private final Mlp net;
+    private final BackwardPath path;
+    private int[] scratchLabels = new int[0];
+
+    /** The model's cross-entropy input gradient along {@code path}; an MSE model is attacked with CE on its logits. */
+    public GradientSource(Mlp model, BackwardPath path) {
+        this.net = crossEntropy(model);
+        this.path = path;
+    }
+
+    /** The true input gradient through W. */
+    public static GradientSource trueGradient(Mlp model) {
+        return new GradientSource(model, BackwardPath.TRUE);
+    }
+
+    /**
+     * The model itself if it already ends in cross-entropy, otherwise a copy with the same
+     * parameters, feedback and normalisation whose loss is cross-entropy: attacks maximise CE on the
+     * logits whatever loss the model was trained with.
+     */
+    public static Mlp crossEntropy(Mlp model) {
+        if (model.loss() == Loss.CROSS_ENTROPY) {
+            return model;
+        }
+        Mlp c = Mlp.zeros(model.sizes(), model.activation(), Loss.CROSS_ENTROPY);
+        c.setParameters(model.parameters());
+        for (int i = 0; i < model.layerCount(); i++) {
+            c.layer(i).feedback = R064Store.FACTORY.copy(model.layer(i).feedback);
+        }
+        if (model.inputMean() != null) {
+            c.normalize(model.inputMean(), model.inputStd());
+        }
+        return c;
+    }
+
+    public Mlp net() {
+        return net;
+    }
+
+    public BackwardPath path() {
+        return path;
+    }
+
+    public int features() {
+        return net.inputSize();
+    }
+
+    /**
+     * Per-sample gradient of CE(x_j, labels_j) with respect to x_j for n = labels.length samples
+     * (sample-major, like x) into {@code out}; the predicted classes into {@code predicted} if not null.
+     */
+    public void gradient(double[] x, int[] labels, double[] out, int[] predicted) {
+        int n = labels.length;
+        Pass p = net.pass(n);
+        net.load(p, x, labels);
+        net.forward(p);
+        net.backward(p, path, null, true);
+        // The pass differentiates the batch mean; scale back to each sample's own loss.
+        double[] g = p.inputGradient().data;
+        for (int i = 0; i < out.length; i++) {
+            out[i] = g[i] * n;
+        }
+        if (predicted != null) {
+            for (int j = 0; j < n; j++) {
+                predicted[j] = p.predicted(j);
+            }
+        }
+    }
+
+    /** Predicted classes of the n samples in x under this source's model. */
+    public void predict(double[] x, int[] predicted) {
+        predict(net, x, predicted);
+    }
+
+    /** Predicted classes of n = predicted.length samples (sample-major x) under any model. */
+    public static void predict(Mlp model, double[] x, int[] predicted) {
+        int n = predicted.length;
+        Pass p = model.pass(n);
+        model.load(p, x, new int[n]);
+        model.forward(p);
+        for (int j = 0; j < n; j++) {
+            predicted[j] = p.predicted(j);
+        }
+    }
+}
