@@ -1,0 +1,393 @@
+package dev.softalign.analysis;
+
+import dev.softalign.data.Dataset;
+import dev.softalign.nn.Activation;
+import dev.softalign.nn.BackwardPath;
+import dev.softalign.nn.Gradients;
+import dev.softalign.nn.Layer;
+import dev.softalign.nn.MatMul;
+import dev.softalign.nn.Mlp;
+import dev.softalign.nn.Pass;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.ojalgo.matrix.store.R064Store;
+
+/**
+ * The Hessian of the true mean loss over a fixed data subset with respect to all forward
+ * parameters (weights and biases in {@link Mlp#parameters()} order), whatever rule trained the
+ * model. Products H v are exact, by Pearlmutter's R-operator: one forward pass of the directional
+ * derivatives R{a}, R{h}, then one backward pass of R{delta}:
+ * <pre>
+ *   R{a_l} = V_l h_l + W_l R{h_l} + c_l,     R{h_{l+1}} = f'(a_l) R{a_l},     R{h_0} = 0
+ *   R{delta_L} = (d2L/dz2) R{z}
+ *   R{delta_{l-1}} = (V_l^T delta_l + W_l^T R{delta_l}) f'(a_{l-1}) + (W_l^T delta_l) f''(a_{l-1}) R{a_{l-1}}
+ *   R{dL/dW_l} = R{delta_l} h_l^T + delta_l R{h_l}^T,   R{dL/db_l} = rowsum R{delta_l}
+ * </pre>
+ * where (V_l, c_l) is the direction's block for layer l. The subset is processed in chunks; each
+ * chunk's mean-loss HVP is weighted by its share of the samples and summed into an accumulator
+ * that starts at zero on every call (a stale accumulator is PyHessian's known pitfall).
+ * <p>
+ * The Hessian keeps a private copy of the network, so it describes the parameters at the time of
+ * {@link #of} even if training moves on. With a single chunk the forward and backward state is
+ * computed once and reused by every product; with several chunks it is recomputed per chunk.
+ * Buffers are allocated once per chunk size. Not thread-safe.
+ */
+public final class Hessian implements LinearOperator {
+
+    public static final int DEFAULT_CHUNK = 1000;
+
+    private final Mlp net;
+    private final Dataset data;
+    private final int chunk;
+    private final int chunks;
+    private final int dim;
+    private final int[] weightOffset;
+    private final int[] biasOffset;
+    private final MatMul mm;
+    private final boolean curved;
+    private final R064Store[] v;
+    private final R064Store[] c;
+    private final boolean[] active;
+    private final R064Store[] gw;
+    private final R064Store[] gw2;
+    private final double[] gb;
+    private final Map<Integer, Buffers> buffers = new HashMap<>();
+    private final double loss;
+    private final double[] gradient;
+    private long products;
+
+    /** Per chunk size: the R-pass buffers, and which chunk the network's pass currently describes. */
+    private static final class Buffers {
+        final R064Store[] ra;
+        final R064Store[] rh;
+        final R064Store[] rd;
+        final R064Store[] tmpOut;
+        final R064Store[] tmpIn;
+        final R064Store[] back;
+        int prepared = -1;
+
+        Buffers(Mlp net, int n, boolean curved) {
+            int layers = net.layerCount();
+            ra = new R064Store[layers];
+            rh = new R064Store[layers];
+            rd = new R064Store[layers];
+            tmpOut = new R064Store[layers];
+            tmpIn = new R064Store[layers];
+            back = new R064Store[layers];
+            for (int i = 0; i < layers; i++) {
+                Layer l = net.layer(i);
+                ra[i] = R064Store.FACTORY.make(l.out(), n);
+                rd[i] = R064Store.FACTORY.make(l.out(), n);
+                tmpOut[i] = R064Store.FACTORY.make(l.out(), n);
+                if (i > 0) {
+                    rh[i] = R064Store.FACTORY.make(l.in(), n);
+                    tmpIn[i] = R064Store.FACTORY.make(l.in(), n);
+                    if (curved) {
+                        back[i] = R064Store.FACTORY.make(l.in(), n);
+                    }
+                }
+            }
+        }
+    }
+
+    private Hessian(Mlp source, Dataset data, int chunk) {
+        if (data.size() < 1) {
+            throw new IllegalArgumentException("the Hessian needs at least one sample");
+        }
+        if (chunk < 1) {
+            throw new IllegalArgumentException("chunk size must be >= 1, got " + chunk);
+        }
+        if (data.features() != source.inputSize()) {
+            throw new IllegalArgumentException("the data has " + data.features()
+                    + " features per sample but the model expects " + source.inputSize());
+        }
+        this.net = source.copy();
+        this.data = data;
+        this.chunk = Math.min(chunk, data.size());
+        this.chunks = (data.size() + this.chunk - 1) / this.chunk;
+        this.mm = net.kernel();
+        Activation act = net.activation();
+        this.curved = act != Activation.RELU && act != Activation.IDENTITY;
+        int layers = net.layerCount();
+        weightOffset = new int[layers];
+        biasOffset = new int[layers];
+        v = new R064Store[layers];
+        c = new R064Store[layers];
+        gw = new R064Store[layers];
+        gw2 = new R064Store[layers];
+        active = new boolean[layers];
+        int o = 0;
+        int maxOut = 0;
+        for (int i = 0; i < layers; i++) {
+            Layer l = net.layer(i);
+            weightOffset[i] = o;
+            o += l.out() * l.in();
+            biasOffset[i] = o;
+            o += l.out();
+            v[i] = R064Store.FACTORY.make(l.out(), l.in());
+            c[i] = R064Store.FACTORY.make(l.out(), 1);
+            gw[i] = R064Store.FACTORY.make(l.out(), l.in());
+            gw2[i] = R064Store.FACTORY.make(l.out(), l.in());
+            maxOut = Math.max(maxOut, l.out());
+        }
+        dim = o;
+        gb = new double[maxOut];
+        // Loss and gradient over the whole subset, chunk-weighted like the products.
+        Gradients g = new Gradients(net);
+        double[] grad = new double[dim];
+        double total = 0;
+        for (int k = 0; k < chunks; k++) {
+            int n = size(k);
+            double w = (double) n / data.size();
+            Pass p = net.pass(n);
+            net.load(p, data, null, k * this.chunk);
+            total += w * net.forward(p);
+            net.backward(p, BackwardPath.TRUE, g, false);
+            double[] flat = g.toFlat();
+            for (int i = 0; i < dim; i++) {
+                grad[i] += w * flat[i];
+            }
+        }
+        loss = total;
+        gradient = grad;
+    }
+
+    /** The Hessian on every sample of the subset, in chunks of {@value #DEFAULT_CHUNK}. */
+    public static Hessian of(Mlp net, Dataset subset) {
+        return new Hessian(net, subset, DEFAULT_CHUNK);
+    }
+
+    public static Hessian of(Mlp net, Dataset subset, int chunk) {
+        return new Hessian(net, subset, chunk);
+    }
+
+    @Override
+    public int dimension() {
+        return dim;
+    }
+
+    /** Hessian-vector products computed so far (a block product counts as one). */
+    public long products() {
+        return products;
+    }
+
+    /** Mean loss over the subset at the Hessian's parameters. */
+    public double loss() {
+        return loss;
+    }
+
+    /** Gradient of the mean loss over the subset (a copy). */
+    public double[] gradient() {
+        return gradient.clone();
+    }
+
+    public int samples() {
+        return data.size();
+    }
+
+    /** The network the Hessian describes (a private copy; do not modify). */
+    Mlp network() {
+        return net;
+    }
+
+    /** Offset of layer i's block (its weight, then its bias) in the flat parameter vector. */
+    public int layerOffset(int i) {
+        return weightOffset[i];
+    }
+
+    /** Size of layer i's block: its weights and biases. */
+    public int layerSize(int i) {
+        Layer l = net.layer(i);
+        return l.out() * l.in() + l.out();
+    }
+
+    public int layerCount() {
+        return net.layerCount();
+    }
+
+    @Override
+    public double[] times(double[] vec) {
+        double[] out = new double[dim];
+        apply(vec, out);
+        return out;
+    }
+
+    @Override
+    public void apply(double[] in, double[] out) {
+        if (in.length != dim || out.length != dim) {
+            throw new IllegalArgumentException("Hessian of dimension " + dim + " applied to vectors of length "
+                    + in.length + " and " + out.length);
+        }
+        Arrays.fill(out, 0);
+        for (int i = 0; i < v.length; i++) {
+            System.arraycopy(in, weightOffset[i], v[i].data, 0, v[i].data.length);
+            System.arraycopy(in, biasOffset[i], c[i].data, 0, c[i].data.length);
+            active[i] = !allZero(v[i].data) || !allZero(c[i].data);
+        }
+        for (int k = 0; k < chunks; k++) {
+            accumulate(k, (double) size(k) / data.size(), out);
+        }
+        products++;
+    }
+
+    /** The block of layer i's parameters (weights then bias), H restricted to them. */
+    public LinearOperator layer(int i) {
+        if (i < 0 || i >= net.layerCount()) {
+            throw new IllegalArgumentException("layer " + i + " outside [0, " + net.layerCount() + ")");
+        }
+        int from = weightOffset[i];
+        int size = layerSize(i);
+        double[] full = new double[dim];
+        double[] fullOut = new double[dim];
+        return new LinearOperator() {
+            @Override
+            public int dimension() {
+                return size;
+            }
+
+            @Override
+            public void apply(double[] in, double[] out) {
+                Arrays.fill(full, 0);
+                System.arraycopy(in, 0, full, from, size);
+                Hessian.this.apply(full, fullOut);
+                System.arraycopy(fullOut, from, out, 0, size);
+            }
+        };
+    }
+
+    private int size(int k) {
+        return Math.min(chunk, data.size() - k * chunk);
+    }
+
+    private static boolean allZero(double[] a) {
+        for (double x : a) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Makes the network's pass hold chunk k's forward and backward state. */
+    private Pass prepare(int k, Buffers b) {
+        int n = size(k);
+        Pass p = net.pass(n);
+        if (b.prepared == k) {
+            return p;
+        }
+        net.load(p, data, null, k * chunk);
+        net.forward(p);
+        net.backward(p, BackwardPath.TRUE, null, false);
+        if (curved) {
+            for (int i = 1; i < net.layerCount(); i++) {
+                mm.multiply(net.layer(i).weight, true, p.delta(i), false, b.back[i]);
+            }
+        }
+        b.prepared = k;
+        return p;
+    }
+
+    private void accumulate(int k, double weight, double[] out) {
+        int n = size(k);
+        Buffers b = buffers.computeIfAbsent(n, m -> new Buffers(net, m, curved));
+        Pass p = prepare(k, b);
+        int layers = net.layerCount();
+        int last = layers - 1;
+        Activation act = net.activation();
+        // Forward: directional derivatives of the pre-activations and activations.
+        boolean zero = true; // whether R{h_i} is still identically zero
+        for (int i = 0; i < layers; i++) {
+            double[] ra = b.ra[i].data;
+            if (active[i]) {
+                mm.multiply(v[i], false, p.activation(i), false, b.ra[i]);
+                addColumns(b.ra[i], c[i].data);
+            } else {
+                Arrays.fill(ra, 0);
+            }
+            if (!zero) {
+                mm.multiply(net.layer(i).weight, false, b.rh[i], false, b.tmpOut[i]);
+                add(ra, b.tmpOut[i].data);
+            }
+            zero &= !active[i];
+            if (i < last) {
+                double[] a = p.preActivation(i).data;
+                double[] rh = b.rh[i + 1].data;
+                for (int q = 0; q < rh.length; q++) {
+                    rh[q] = act.derivative(a[q]) * ra[q];
+                }
+            }
+        }
+        // Backward: directional derivatives of the deltas.
+        R064Store z = p.logits();
+        net.loss().hessianTimes(z.data, z.getRowDim(), n, b.ra[last].data, b.rd[last].data);
+        for (int i = last; i > 0; i--) {
+            R064Store prev = b.rd[i - 1];
+            mm.multiply(net.layer(i).weight, true, b.rd[i], false, prev);
+            if (active[i]) {
+                mm.multiply(v[i], true, p.delta(i), false, b.tmpIn[i]);
+                add(prev.data, b.tmpIn[i].data);
+            }
+            double[] d = prev.data;
+            double[] a = p.preActivation(i - 1).data;
+            if (curved) {
+                double[] back = b.back[i].data;
+                double[] ra = b.ra[i - 1].data;
+                for (int q = 0; q < d.length; q++) {
+                    d[q] = d[q] * act.derivative(a[q]) + back[q] * act.second(a[q]) * ra[q];
+                }
+            } else {
+                for (int q = 0; q < d.length; q++) {
+                    d[q] *= act.derivative(a[q]);
+                }
+            }
+        }
+        // Directional derivatives of the parameter gradients, weighted into out.
+        for (int i = 0; i < layers; i++) {
+            mm.multiply(b.rd[i], false, p.activation(i), true, gw[i]);
+            if (i > 0) {
+                mm.multiply(p.delta(i), false, b.rh[i], true, gw2[i]);
+                add(gw[i].data, gw2[i].data);
+            }
+            double[] g = gw[i].data;
+            int o = weightOffset[i];
+            for (int q = 0; q < g.length; q++) {
+                out[o + q] += weight * g[q];
+            }
+            int rows = b.rd[i].getRowDim();
+            Arrays.fill(gb, 0, rows, 0);
+            double[] rd = b.rd[i].data;
+            for (int j = 0, col = 0; j < n; j++, col += rows) {
+                for (int r = 0; r < rows; r++) {
+                    gb[r] += rd[col + r];
+                }
+            }
+            o = biasOffset[i];
+            for (int r = 0; r < rows; r++) {
+                out[o + r] += weight * gb[r];
+            }
+        }
+    }
+
+    private static void addColumns(R064Store m, double[] col) {
+        int rows = m.getRowDim();
+        double[] d = m.data;
+        for (int j = 0, o = 0; j < m.getColDim(); j++, o += rows) {
+            for (int r = 0; r < rows; r++) {
+                d[o + r] += col[r];
+            }
+        }
+    }
+
+    private static void add(double[] y, double[] x) {
+        for (int q = 0; q < y.length; q++) {
+            y[q] += x[q];
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Hessian of " + net + " on " + data.size() + " samples (" + chunks + " chunk" + (chunks == 1 ? "" : "s")
+                + " of <= " + chunk + ")";
+    }
+}
