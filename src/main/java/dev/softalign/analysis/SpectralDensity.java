@@ -49,6 +49,7 @@ public final class SpectralDensity {
         return this;
     }
 
+    /** Grid points (default 1000; raised to keep 4 points per sigma). */
     public SpectralDensity points(int p) {
         points = p;
         return this;
@@ -85,11 +86,13 @@ public final class SpectralDensity {
         double s = sigma > 0 ? sigma : 0.01 * Math.max(hi - lo, 1e-3 * Math.max(Math.abs(hi), 1));
         double from = lo - 6 * s;
         double to = hi + 6 * s;
-        double[] grid = new double[points];
-        double[] values = new double[points];
+        // At least 4 points per sigma, so the grid resolves every Gaussian and the integral holds.
+        int count = (int) Math.min(200_000, Math.max(points, Math.ceil((to - from) / (s / 4)) + 1));
+        double[] grid = new double[count];
+        double[] values = new double[count];
         double norm = 1 / (runs * s * Math.sqrt(2 * Math.PI));
-        for (int i = 0; i < points; i++) {
-            double t = from + (to - from) * i / (points - 1);
+        for (int i = 0; i < count; i++) {
+            double t = from + (to - from) * i / (count - 1);
             grid[i] = t;
             double v = 0;
             for (int r = 0; r < runs; r++) {
