@@ -116,7 +116,9 @@ public final class Lanczos {
             beta[m] = Vectors.norm(w);
             m++;
             boolean breakdown = beta[m - 1] <= 1e-12 * scale(alpha, beta, m);
-            if (m >= Math.min(n, kTop + kBottom) || breakdown || m == limit) {
+            // The check costs O(m^3) (eigenvectors of T_m); past 50 steps it runs every 5th step.
+            boolean check = m >= Math.min(n, kTop + kBottom) && (m <= 50 || m % 5 == 0);
+            if (check || breakdown || m == limit) {
                 eig = Dense.tridiagonal(java.util.Arrays.copyOf(alpha, m), java.util.Arrays.copyOf(beta, m));
                 converged = true;
                 for (int k = 0; k < kTop; k++) {
