@@ -23,6 +23,7 @@ public final class PowerIteration {
     private double tol = 1e-3;
     private int maxIterations = 100;
     private long seed = 1;
+    private double residualTol = 0;
 
     public static PowerIteration create() {
         return new PowerIteration();
@@ -40,6 +41,15 @@ public final class PowerIteration {
 
     public PowerIteration maxIterations(int m) {
         maxIterations = m;
+        return this;
+    }
+
+    /**
+     * Stop instead when ||A v - lambda v|| <= r |lambda| (the criterion Lanczos uses), ignoring the
+     * eigenvalue-change rule; 0 (default) keeps PyHessian's rule.
+     */
+    public PowerIteration residualTol(double r) {
+        residualTol = r;
         return this;
     }
 
@@ -83,7 +93,8 @@ public final class PowerIteration {
                 }
                 residuals[k] = Math.sqrt(r);
                 double norm = Vectors.norm(hv);
-                boolean stop = it > 0 && Math.abs(eigenvalue - now) / (Math.abs(eigenvalue) + 1e-6) < tol;
+                boolean stop = residualTol > 0 ? residuals[k] <= residualTol * Math.abs(now)
+                        : it > 0 && Math.abs(eigenvalue - now) / (Math.abs(eigenvalue) + 1e-6) < tol;
                 eigenvalue = now;
                 if (norm == 0) {
                     break;

@@ -56,6 +56,8 @@ final class HessianCommand implements Callable<Integer> {
     @Option(names = "--tol", description = "lanczos: relative residual ||Hv - lambda v|| / |lambda| (default 1e-6); "
             + "power: relative eigenvalue change (default 1e-3)")
     Double tol;
+    @Option(names = "--power-residual", description = "power: stop on ||Hv - lambda v|| <= this * |lambda| instead of the eigenvalue change")
+    double powerResidual = 0;
     @Option(names = "--max-steps", description = "Lanczos steps or power iterations per eigenvalue (default 300 / 100)")
     Integer maxSteps;
     @Option(names = "--trace", description = "Hutchinson trace with Rademacher vectors")
@@ -128,7 +130,7 @@ final class HessianCommand implements Callable<Integer> {
                 out.put("steps", r.steps());
             } else {
                 PowerIteration.Result r = PowerIteration.create().top(top).tol(tol == null ? 1e-3 : tol)
-                        .maxIterations(maxSteps == null ? 100 : maxSteps).seed(seed).run(op);
+                        .maxIterations(maxSteps == null ? 100 : maxSteps).residualTol(powerResidual).seed(seed).run(op);
                 out.put("method", "power");
                 out.put("top_eigenvalues", r.eigenvalues());
                 out.put("residuals", r.residuals());

@@ -75,6 +75,20 @@ class SpectraTest {
     }
 
     @Test
+    void powerIterationCanStopOnTheResidual() {
+        double[] d = {10, 9, 1, 0.5, 0.1, -0.2};
+        PowerIteration.Result change = PowerIteration.create().tol(1e-3).maxIterations(5000).seed(3)
+                .run(LinearOperator.diagonal(d));
+        PowerIteration.Result res = PowerIteration.create().residualTol(1e-8).maxIterations(5000).seed(3)
+                .run(LinearOperator.diagonal(d));
+        // A close second eigenvalue fools the eigenvalue-change rule; the residual rule is honest.
+        assertTrue(change.residuals()[0] > 1e-3 * 10, "residual " + change.residuals()[0]);
+        assertTrue(res.residuals()[0] <= 1e-8 * Math.abs(res.eigenvalues()[0]));
+        assertEquals(10, res.eigenvalues()[0], 1e-12);
+        assertTrue(res.products() > change.products());
+    }
+
+    @Test
     void hutchinsonTraceIsWithinThreeStandardErrorsOfTheExactTrace() {
         Hessian h = smallHessian();
         double[][] dense = Dense.matrix(h);
