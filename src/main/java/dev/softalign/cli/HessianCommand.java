@@ -171,14 +171,18 @@ final class HessianCommand implements Callable<Integer> {
         } else {
             o.println(h + (layer == null ? "" : ", layer " + layer + " block"));
             out.forEach((k, v) -> {
-                if (!"density".equals(k)) {
+                if (k.equals("trace")) {
+                    Map<?, ?> t = (Map<?, ?>) v;
+                    o.println("trace: " + text(t.get("mean")) + " +- " + text(t.get("stderr")) + " (" + t.get("samples")
+                            + " samples)");
+                } else if (k.equals("density")) {
+                    Map<?, ?> dm = (Map<?, ?>) v;
+                    o.println("density: " + ((double[]) dm.get("grid")).length + "-point grid, sigma "
+                            + text(dm.get("sigma")) + ", integral " + text(dm.get("integral")) + " (--json for the values)");
+                } else {
                     o.println(k + ": " + text(v));
                 }
             });
-            if (density) {
-                o.println("density: " + points + "-point grid, integral " + Output.fmt(
-                        (Double) ((Map<?, ?>) out.get("density")).get("integral")) + " (use --json for the values)");
-            }
             o.flush();
         }
         return 0;

@@ -90,6 +90,10 @@ class SpectraCommandsTest {
         assertEquals("power", o.get("method").getAsString());
         assertEquals(1, o.getAsJsonArray("top_eigenvalues").size());
         assertTrue(o.get("top_eigenvalues").getAsJsonArray().get(0).getAsDouble() > 0);
+        Result text = run("hessian", "--model", bp, "--samples", "50", "--trace", "--density", "--density-steps", "10");
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().contains("trace: ") && text.out().contains("density: ")
+                && text.out().contains("top_eigenvalues: ["), text.out());
     }
 
     @Test
