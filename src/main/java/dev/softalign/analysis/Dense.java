@@ -2,8 +2,10 @@ package dev.softalign.analysis;
 
 import java.util.Arrays;
 import java.util.Comparator;
-import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;
+import org.ojalgo.matrix.decomposition.Eigenvalue;
+import org.ojalgo.matrix.store.MatrixStore;
+import org.ojalgo.matrix.store.R064Store;
 
 /**
  * Explicit matrices of small operators and their full eigendecomposition: the exact oracle the
@@ -55,21 +57,52 @@ public final class Dense {
         return max == 0 ? 0 : diff / max;
     }
 
-    /** Full eigendecomposition of the symmetric part (a + a^T) / 2, values descending. */
+    /**
+     * Full eigendecomposition of the symmetric part (a + a^T) / 2, values descending. ojalgo's
+     * symmetric solver (3.6 s at n = 1500, 3.4x faster than commons-math; n = 5000 takes minutes).
+     */
     public static Eigen eigen(double[][] a) {
         int n = a.length;
         if (n > LIMIT) {
             throw new IllegalArgumentException("a dense eigendecomposition of order " + n + " is too large (limit "
                     + LIMIT + ")");
         }
-        double[][] s = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                s[i][j] = 0.5 * (a[i][j] + a[j][i]);
+        R064Store s = R064Store.FACTORY.make(n, n);
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i < n; i++) {
+                s.data[i + j * n] = 0.5 * (a[i][j] + a[j][i]);
             }
         }
-        EigenDecomposition ed = new EigenDecomposition(new Array2DRowRealMatrix(s, false));
-        return sorted(ed, n);
+        Eigenvalue<Double> ed = Eigenvalue.R064.make(n, true);
+        if (!ed.decompose(s)) {
+            throw new IllegalStateException("the symmetric eigendecomposition did not converge");
+        }
+        MatrixStore<Double> d = ed.getD();
+        MatrixStore<Double> v = ed.getV();
+        double[] raw = new double[n];
+        for (int i = 0; i < n; i++) {
+            raw[i] = d.doubleValue(i, i);
+        }
+        Integer[] idx = order(raw);
+        double[] values = new double[n];
+        double[][] vectors = new double[n][n];
+        for (int k = 0; k < n; k++) {
+            values[k] = raw[idx[k]];
+            for (int i = 0; i < n; i++) {
+                vectors[k][i] = v.doubleValue(i, idx[k]);
+            }
+        }
+        return new Eigen(values, vectors);
+    }
+
+    /** Indices of values in descending order. */
+    private static Integer[] order(double[] raw) {
+        Integer[] idx = new Integer[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            idx[i] = i;
+        }
+        Arrays.sort(idx, Comparator.comparingDouble((Integer i) -> raw[i]).reversed());
+        return idx;
     }
 
     /** Eigendecomposition of the symmetric tridiagonal matrix with this diagonal and off-diagonal. */
@@ -84,11 +117,7 @@ public final class Dense {
 
     private static Eigen sorted(EigenDecomposition ed, int n) {
         double[] raw = ed.getRealEigenvalues();
-        Integer[] idx = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            idx[i] = i;
-        }
-        Arrays.sort(idx, Comparator.comparingDouble((Integer i) -> raw[i]).reversed());
+        Integer[] idx = order(raw);
         double[] values = new double[n];
         double[][] vectors = new double[n][];
         for (int k = 0; k < n; k++) {

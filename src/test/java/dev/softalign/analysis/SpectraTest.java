@@ -45,6 +45,44 @@ class SpectraTest {
     }
 
     @Test
+    void denseEigendecompositionSatisfiesTheEigenEquation() {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(9);
+        int n = 30;
+        double[][] a = new double[n][n];
+        double trace = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                a[i][j] = rng.nextGaussian();
+                a[j][i] = a[i][j];
+            }
+            trace += a[i][i];
+        }
+        Dense.Eigen e = Dense.eigen(a);
+        LinearOperator op = LinearOperator.dense(a);
+        double sum = 0;
+        for (int k = 0; k < n; k++) {
+            if (k > 0) {
+                assertTrue(e.values()[k] <= e.values()[k - 1]);
+            }
+            assertEquals(1, Vectors.norm(e.vectors()[k]), 1e-12);
+            assertTrue(Lanczos.residual(op, e.vectors()[k], e.values()[k], new double[n]) < 1e-12);
+            sum += e.values()[k];
+        }
+        assertEquals(trace, sum, 1e-11);
+        // The tridiagonal solver (commons-math) agrees with the dense one (ojalgo) on a tridiagonal matrix.
+        double[] main = new double[n];
+        double[] off = new double[n];
+        double[][] t = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            main[i] = t[i][i] = rng.nextGaussian();
+            if (i + 1 < n) {
+                off[i] = t[i][i + 1] = t[i + 1][i] = rng.nextGaussian();
+            }
+        }
+        assertArrayEquals(Dense.eigen(t).values(), Dense.tridiagonal(main, off).values(), 1e-12);
+    }
+
+    @Test
     void lanczosOnADiagonalOperatorStopsOnTheResidual() {
         double[] d = new double[400];
         for (int i = 0; i < d.length; i++) {
