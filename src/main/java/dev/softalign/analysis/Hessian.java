@@ -29,13 +29,16 @@ import org.ojalgo.matrix.store.R064Store;
  * that starts at zero on every call (a stale accumulator is PyHessian's known pitfall).
  * <p>
  * The Hessian keeps a private copy of the network, so it describes the parameters at the time of
- * {@link #of} even if training moves on. With a single chunk the forward and backward state is
- * computed once and reused by every product; with several chunks it is recomputed per chunk.
- * Buffers are allocated once per chunk size. Not thread-safe.
+ * {@link #of} even if training moves on. Each chunk's forward and backward state (which does not
+ * depend on the direction) is computed once and kept while it fits in {@link #CACHE_DOUBLES}
+ * doubles (each chunk then holds its own copy of the network and its pass); beyond that it is
+ * recomputed per chunk and product. R-pass buffers are allocated once per chunk size. Not thread-safe.
  */
 public final class Hessian implements LinearOperator {
 
     public static final int DEFAULT_CHUNK = 1000;
+    /** Largest forward state (in doubles, 400 MB) kept across products. */
+    public static final long CACHE_DOUBLES = 50_000_000L;
 
     private final Mlp net;
     private final Dataset data;
@@ -53,28 +56,43 @@ public final class Hessian implements LinearOperator {
     private final R064Store[] gw2;
     private final double[] gb;
     private final Map<Integer, Buffers> buffers = new HashMap<>();
+    /** One state per chunk when cached, else one per chunk size (re-prepared as chunks come). */
+    private final ChunkState[] cached;
+    private final Map<Integer, ChunkState> shared = new HashMap<>();
     private final double loss;
     private final double[] gradient;
     private long products;
 
-    /** Per chunk size: the R-pass buffers, and which chunk the network's pass currently describes. */
+    /** The forward and backward state of a chunk: a network whose pass holds it, and W_l^T delta_l. */
+    private static final class ChunkState {
+        final Mlp net;
+        final R064Store[] back;
+        int prepared = -1;
+
+        ChunkState(Mlp net, int n, boolean curved) {
+            this.net = net;
+            back = new R064Store[net.layerCount()];
+            for (int i = 1; i < back.length && curved; i++) {
+                back[i] = R064Store.FACTORY.make(net.layer(i).in(), n);
+            }
+        }
+    }
+
+    /** Per chunk size: the R-pass buffers. */
     private static final class Buffers {
         final R064Store[] ra;
         final R064Store[] rh;
         final R064Store[] rd;
         final R064Store[] tmpOut;
         final R064Store[] tmpIn;
-        final R064Store[] back;
-        int prepared = -1;
 
-        Buffers(Mlp net, int n, boolean curved) {
+        Buffers(Mlp net, int n) {
             int layers = net.layerCount();
             ra = new R064Store[layers];
             rh = new R064Store[layers];
             rd = new R064Store[layers];
             tmpOut = new R064Store[layers];
             tmpIn = new R064Store[layers];
-            back = new R064Store[layers];
             for (int i = 0; i < layers; i++) {
                 Layer l = net.layer(i);
                 ra[i] = R064Store.FACTORY.make(l.out(), n);
@@ -83,15 +101,12 @@ public final class Hessian implements LinearOperator {
                 if (i > 0) {
                     rh[i] = R064Store.FACTORY.make(l.in(), n);
                     tmpIn[i] = R064Store.FACTORY.make(l.in(), n);
-                    if (curved) {
-                        back[i] = R064Store.FACTORY.make(l.in(), n);
-                    }
                 }
             }
         }
     }
 
-    private Hessian(Mlp source, Dataset data, int chunk) {
+    private Hessian(Mlp source, Dataset data, int chunk, long cacheDoubles) {
         if (data.size() < 1) {
             throw new IllegalArgumentException("the Hessian needs at least one sample");
         }
@@ -133,6 +148,12 @@ public final class Hessian implements LinearOperator {
         }
         dim = o;
         gb = new double[maxOut];
+        long perSample = 2L * net.inputSize();
+        for (int i = 0; i < layers; i++) {
+            perSample += 3L * net.layer(i).out() + (curved ? net.layer(i).in() : 0);
+        }
+        long stateDoubles = perSample * data.size() + (long) (chunks - 1) * dim;
+        cached = chunks == 1 || stateDoubles <= cacheDoubles ? new ChunkState[chunks] : null;
         // Loss and gradient over the whole subset, chunk-weighted like the products.
         Gradients g = new Gradients(net);
         double[] grad = new double[dim];
@@ -155,11 +176,21 @@ public final class Hessian implements LinearOperator {
 
     /** The Hessian on every sample of the subset, in chunks of {@value #DEFAULT_CHUNK}. */
     public static Hessian of(Mlp net, Dataset subset) {
-        return new Hessian(net, subset, DEFAULT_CHUNK);
+        return new Hessian(net, subset, DEFAULT_CHUNK, CACHE_DOUBLES);
     }
 
     public static Hessian of(Mlp net, Dataset subset, int chunk) {
-        return new Hessian(net, subset, chunk);
+        return new Hessian(net, subset, chunk, CACHE_DOUBLES);
+    }
+
+    /** With an explicit cache budget (tests use 0 to force recomputation). */
+    static Hessian of(Mlp net, Dataset subset, int chunk, long cacheDoubles) {
+        return new Hessian(net, subset, chunk, cacheDoubles);
+    }
+
+    /** Whether every chunk's forward state is kept across products. */
+    public boolean cachesForward() {
+        return cached != null;
     }
 
     @Override
@@ -269,29 +300,39 @@ public final class Hessian implements LinearOperator {
         return true;
     }
 
-    /** Makes the network's pass hold chunk k's forward and backward state. */
-    private Pass prepare(int k, Buffers b) {
+    /** The state of chunk k, prepared: its network's pass holds the chunk's forward and backward values. */
+    private ChunkState prepare(int k) {
         int n = size(k);
-        Pass p = net.pass(n);
-        if (b.prepared == k) {
-            return p;
+        ChunkState st;
+        if (cached != null) {
+            if (cached[k] == null) {
+                cached[k] = new ChunkState(k == 0 ? net : net.copy(), n, curved);
+            }
+            st = cached[k];
+        } else {
+            st = shared.computeIfAbsent(n, m -> new ChunkState(net, m, curved));
         }
-        net.load(p, data, null, k * chunk);
-        net.forward(p);
-        net.backward(p, BackwardPath.TRUE, null, false);
+        if (st.prepared == k) {
+            return st;
+        }
+        Pass p = st.net.pass(n);
+        st.net.load(p, data, null, k * chunk);
+        st.net.forward(p);
+        st.net.backward(p, BackwardPath.TRUE, null, false);
         if (curved) {
-            for (int i = 1; i < net.layerCount(); i++) {
-                mm.multiply(net.layer(i).weight, true, p.delta(i), false, b.back[i]);
+            for (int i = 1; i < st.net.layerCount(); i++) {
+                mm.multiply(st.net.layer(i).weight, true, p.delta(i), false, st.back[i]);
             }
         }
-        b.prepared = k;
-        return p;
+        st.prepared = k;
+        return st;
     }
 
     private void accumulate(int k, double weight, double[] out) {
         int n = size(k);
-        Buffers b = buffers.computeIfAbsent(n, m -> new Buffers(net, m, curved));
-        Pass p = prepare(k, b);
+        Buffers b = buffers.computeIfAbsent(n, m -> new Buffers(net, m));
+        ChunkState st = prepare(k);
+        Pass p = st.net.pass(n);
         int layers = net.layerCount();
         int last = layers - 1;
         Activation act = net.activation();
@@ -331,7 +372,7 @@ public final class Hessian implements LinearOperator {
             double[] d = prev.data;
             double[] a = p.preActivation(i - 1).data;
             if (curved) {
-                double[] back = b.back[i].data;
+                double[] back = st.back[i].data;
                 double[] ra = b.ra[i - 1].data;
                 for (int q = 0; q < d.length; q++) {
                     d[q] = d[q] * act.derivative(a[q]) + back[q] * act.second(a[q]) * ra[q];

@@ -116,6 +116,17 @@ class HessianTest {
         double[] again = chunked.times(v); // accumulators restart from zero on every call
         assertArrayEquals(first, again, 0.0);
         assertTrue(relativeError(first, whole) < 1e-13);
+        assertTrue(chunked.cachesForward());
+        // Recomputing the forward state per chunk and product gives the same numbers, bit for bit.
+        Hessian recomputing = Hessian.of(net, d, 3, 0);
+        assertTrue(!recomputing.cachesForward());
+        assertArrayEquals(first, recomputing.times(v), 0.0);
+        assertArrayEquals(first, recomputing.times(v), 0.0);
+        Hessian sigmoid = Hessian.of(HessianTest.smallNet(Activation.SIGMOID, Loss.MSE, new int[] {5, 4, 3}, 8), d, 4);
+        Hessian sigmoidRecomputing = Hessian.of(HessianTest.smallNet(Activation.SIGMOID, Loss.MSE, new int[] {5, 4, 3}, 8),
+                d, 4, 0);
+        sigmoid.times(v);
+        assertArrayEquals(sigmoid.times(v), sigmoidRecomputing.times(v), 0.0);
         assertArrayEquals(Hessian.of(net, d, 10).gradient(), Hessian.of(net, d, 3).gradient(), 1e-14);
     }
 
