@@ -246,6 +246,14 @@ public final class Hessian implements LinearOperator {
 
     @Override
     public void apply(double[] in, double[] out) {
+        apply(in, out, -1);
+    }
+
+    /**
+     * out = H in; with block >= 0 only layer block's part of out is computed (the rest is zero),
+     * which lets the R-pass skip the layers below it and the other layers' gradients.
+     */
+    private void apply(double[] in, double[] out, int block) {
         if (in.length != dim || out.length != dim) {
             throw new IllegalArgumentException("Hessian of dimension " + dim + " applied to vectors of length "
                     + in.length + " and " + out.length);
@@ -257,7 +265,7 @@ public final class Hessian implements LinearOperator {
             active[i] = !allZero(v[i].data) || !allZero(c[i].data);
         }
         for (int k = 0; k < chunks; k++) {
-            accumulate(k, (double) size(k) / data.size(), out);
+            accumulate(k, (double) size(k) / data.size(), out, block);
         }
         products++;
     }
@@ -281,7 +289,7 @@ public final class Hessian implements LinearOperator {
             public void apply(double[] in, double[] out) {
                 Arrays.fill(full, 0);
                 System.arraycopy(in, 0, full, from, size);
-                Hessian.this.apply(full, fullOut);
+                Hessian.this.apply(full, fullOut, i);
                 System.arraycopy(fullOut, from, out, 0, size);
             }
         };
@@ -328,7 +336,7 @@ public final class Hessian implements LinearOperator {
         return st;
     }
 
-    private void accumulate(int k, double weight, double[] out) {
+    private void accumulate(int k, double weight, double[] out, int block) {
         int n = size(k);
         Buffers b = buffers.computeIfAbsent(n, m -> new Buffers(net, m));
         ChunkState st = prepare(k);
@@ -362,7 +370,8 @@ public final class Hessian implements LinearOperator {
         // Backward: directional derivatives of the deltas.
         R064Store z = p.logits();
         net.loss().hessianTimes(z.data, z.getRowDim(), n, b.ra[last].data, b.rd[last].data);
-        for (int i = last; i > 0; i--) {
+        int lowest = Math.max(block, 0);
+        for (int i = last; i > lowest; i--) {
             R064Store prev = b.rd[i - 1];
             mm.multiply(net.layer(i).weight, true, b.rd[i], false, prev);
             if (active[i]) {
@@ -384,7 +393,7 @@ public final class Hessian implements LinearOperator {
             }
         }
         // Directional derivatives of the parameter gradients, weighted into out.
-        for (int i = 0; i < layers; i++) {
+        for (int i = lowest; i < (block >= 0 ? block + 1 : layers); i++) {
             mm.multiply(b.rd[i], false, p.activation(i), true, gw[i]);
             if (i > 0) {
                 mm.multiply(p.delta(i), false, b.rh[i], true, gw2[i]);

@@ -12,7 +12,9 @@ import dev.softalign.data.Datasets;
 import dev.softalign.nn.ModelFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -47,6 +49,8 @@ final class HessianCommand implements Callable<Integer> {
     int chunk = Hessian.DEFAULT_CHUNK;
     @Option(names = "--layer", description = "restrict to layer i's weights and bias (default: all parameters)")
     Integer layer;
+    @Option(names = "--per-layer", description = "also everything asked for on each layer's block: JSON key layers")
+    boolean perLayer;
     @Option(names = "--top", description = "largest eigenvalues (default: ${DEFAULT-VALUE})")
     int top = 1;
     @Option(names = "--bottom", description = "smallest eigenvalues, Lanczos only (default: ${DEFAULT-VALUE})")
@@ -106,6 +110,9 @@ final class HessianCommand implements Callable<Integer> {
         if (layer != null && (layer < 0 || layer >= h.layerCount())) {
             throw new IllegalArgumentException("--layer must lie in [0, " + h.layerCount() + "), got " + layer);
         }
+        if (layer != null && perLayer) {
+            throw new IllegalArgumentException("--layer and --per-layer exclude each other");
+        }
         LinearOperator op = layer == null ? h : h.layer(layer);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("parameters", op.dimension());
@@ -114,6 +121,54 @@ final class HessianCommand implements Callable<Integer> {
         if (layer != null) {
             out.put("layer", layer);
         }
+        analyse(h, op, m, out);
+        if (perLayer) {
+            List<Map<String, Object>> layers = new ArrayList<>();
+            for (int i = 0; i < h.layerCount(); i++) {
+                Map<String, Object> lm = new LinkedHashMap<>();
+                lm.put("layer", i);
+                lm.put("parameters", h.layerSize(i));
+                analyse(h, h.layer(i), m, lm);
+                layers.add(lm);
+            }
+            out.put("layers", layers);
+        }
+        out.put("hvps", h.products());
+        out.put("seconds", (System.nanoTime() - start) / 1e9);
+        PrintWriter o = spec.commandLine().getOut();
+        if (json) {
+            Output.json(o, out);
+        } else {
+            o.println(h + (layer == null ? "" : ", layer " + layer + " block"));
+            out.forEach((k, v) -> {
+                if (k.equals("trace")) {
+                    Map<?, ?> t = (Map<?, ?>) v;
+                    o.println("trace: " + text(t.get("mean")) + " +- " + text(t.get("stderr")) + " (" + t.get("samples")
+                            + " samples)");
+                } else if (k.equals("density")) {
+                    Map<?, ?> dm = (Map<?, ?>) v;
+                    o.println("density: " + ((double[]) dm.get("grid")).length + "-point grid, sigma "
+                            + text(dm.get("sigma")) + ", integral " + text(dm.get("integral")) + " (--json for the values)");
+                } else if (k.equals("layers")) {
+                    for (Object lm : (List<?>) v) {
+                        StringBuilder line = new StringBuilder("layer block:");
+                        ((Map<?, ?>) lm).forEach((lk, lv) -> line.append(' ').append(lk).append('=')
+                                .append(lv instanceof Map<?, ?> sub && sub.containsKey("mean")
+                                        ? text(sub.get("mean")) + "+-" + text(sub.get("stderr"))
+                                        : lv instanceof Map<?, ?> ? "(--json)" : text(lv)));
+                        o.println(line);
+                    }
+                } else {
+                    o.println(k + ": " + text(v));
+                }
+            });
+            o.flush();
+        }
+        return 0;
+    }
+
+    /** Everything asked for, on one operator (the whole Hessian or a layer's block), into out. */
+    private void analyse(Hessian h, LinearOperator op, String m, Map<String, Object> out) {
         if (top + bottom > 0) {
             long t0 = System.nanoTime();
             long p0 = h.products();
@@ -163,29 +218,6 @@ final class HessianCommand implements Callable<Integer> {
         if (dense) {
             out.put("eigenvalues", Dense.eigen(Dense.matrix(op)).values());
         }
-        out.put("hvps", h.products());
-        out.put("seconds", (System.nanoTime() - start) / 1e9);
-        PrintWriter o = spec.commandLine().getOut();
-        if (json) {
-            Output.json(o, out);
-        } else {
-            o.println(h + (layer == null ? "" : ", layer " + layer + " block"));
-            out.forEach((k, v) -> {
-                if (k.equals("trace")) {
-                    Map<?, ?> t = (Map<?, ?>) v;
-                    o.println("trace: " + text(t.get("mean")) + " +- " + text(t.get("stderr")) + " (" + t.get("samples")
-                            + " samples)");
-                } else if (k.equals("density")) {
-                    Map<?, ?> dm = (Map<?, ?>) v;
-                    o.println("density: " + ((double[]) dm.get("grid")).length + "-point grid, sigma "
-                            + text(dm.get("sigma")) + ", integral " + text(dm.get("integral")) + " (--json for the values)");
-                } else {
-                    o.println(k + ": " + text(v));
-                }
-            });
-            o.flush();
-        }
-        return 0;
     }
 
     private static String text(Object v) {

@@ -97,6 +97,27 @@ class SpectraCommandsTest {
     }
 
     @Test
+    void perLayerBlocksMatchTheirDenseEigenvalues() {
+        Result r = run("hessian", "--model", fa, "--samples", "100", "--top", "1", "--tol", "1e-10", "--per-layer", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        JsonArray layers = o.getAsJsonArray("layers");
+        assertEquals(2, layers.size());
+        for (int i = 0; i < 2; i++) {
+            JsonObject l = layers.get(i).getAsJsonObject();
+            Result d = run("hessian", "--model", fa, "--samples", "100", "--layer", Integer.toString(i), "--top", "0",
+                    "--dense", "--json");
+            double want = JsonParser.parseString(d.out()).getAsJsonObject().getAsJsonArray("eigenvalues").get(0)
+                    .getAsDouble();
+            assertEquals(want, l.getAsJsonArray("top_eigenvalues").get(0).getAsDouble(), 1e-8 * Math.abs(want));
+            assertEquals(i, l.get("layer").getAsInt());
+        }
+        Result text = run("hessian", "--model", fa, "--samples", "50", "--per-layer", "--trace", "--trace-max", "5");
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().contains("layer block: layer=1"), text.out());
+    }
+
+    @Test
     void gradflowJson() {
         Result r = run("gradflow", "--model", bp, "--samples", "100", "--json");
         assertEquals(0, r.code(), r.err());
@@ -121,6 +142,7 @@ class SpectraCommandsTest {
         String[][] cases = {
             {"hessian", "--model", bp, "--method", "newton"},
             {"hessian", "--model", bp, "--layer", "7"},
+            {"hessian", "--model", bp, "--layer", "0", "--per-layer"},
             {"hessian", "--model", bp, "--method", "power", "--bottom", "1"},
             {"hessian", "--model", dir.resolve("missing.safetensors").toString()},
             {"gradflow", "--model", bp, "--rule", "nope"},
