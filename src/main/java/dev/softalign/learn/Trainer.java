@@ -82,6 +82,22 @@ public final class Trainer {
         return net;
     }
 
+    /** Samples (the first of the training set) on which {@code logEvery} measures the gradient flow. */
+    static final int FLOW_SAMPLES = 500;
+    static final int FLOW_JACOBIAN_SAMPLES = 50;
+
+    /** Gradient-flow numbers for metrics.csv at epochs that are multiples of logEvery, NaN in between (same keys every row). */
+    private java.util.Map<String, Double> flow(Mlp net, Rule rule, int epoch) {
+        if (config.logEvery <= 0) {
+            return null;
+        }
+        if (epoch % config.logEvery != 0) {
+            return dev.softalign.analysis.GradientFlow.missing(net.layerCount());
+        }
+        return dev.softalign.analysis.GradientFlow.of(net, rule.path(), data.train().first(FLOW_SAMPLES),
+                FLOW_JACOBIAN_SAMPLES).metrics();
+    }
+
     public TrainedModel run() {
         Rule rule = Rule.parse(config.rule, config.feedbackScale);
         Optimizer opt = Optimizer.parse(config.optimizer, config.momentum, config.weightDecay, config.nesterov);
@@ -158,21 +174,5 @@ public final class Trainer {
         }
         listener.finished();
         return new TrainedModel(net, config, history, out);
-    }
-
-    /** Samples (the first of the training set) on which {@code logEvery} measures the gradient flow. */
-    static final int FLOW_SAMPLES = 500;
-    static final int FLOW_JACOBIAN_SAMPLES = 50;
-
-    /** Gradient-flow numbers for metrics.csv at epochs that are multiples of logEvery, NaN in between (same keys every row). */
-    private java.util.Map<String, Double> flow(Mlp net, Rule rule, int epoch) {
-        if (config.logEvery <= 0) {
-            return null;
-        }
-        if (epoch % config.logEvery != 0) {
-            return dev.softalign.analysis.GradientFlow.missing(net.layerCount());
-        }
-        return dev.softalign.analysis.GradientFlow.of(net, rule.path(), data.train().first(FLOW_SAMPLES),
-                FLOW_JACOBIAN_SAMPLES).metrics();
     }
 }
