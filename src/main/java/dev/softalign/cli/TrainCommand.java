@@ -72,6 +72,8 @@ final class TrainCommand implements Callable<Integer> {
     boolean normalize;
     @Option(names = "--seed", description = "(default: ${DEFAULT-VALUE})")
     long seed = 1;
+    @Option(names = "--save-dtype", description = "f64 (default, bit-exact) or f32 precision of model.safetensors")
+    String saveDtype = "f64";
     @Option(names = "--out", description = "run folder (default: runs/<rule>-d<depth>[-a<align>]-s<seed>)")
     Path out;
     @Option(names = "--resume", description = "continue the run in --out from its last completed epoch")
@@ -85,7 +87,8 @@ final class TrainCommand implements Callable<Integer> {
         return TrainConfig.defaults().logEvery(logEvery).dataset(dataset).rule(rule).align(align).alignFrom(alignFrom)
                 .feedbackScale(feedbackScale).depth(depth).width(width).activation(activation).loss(loss)
                 .epochs(epochs).batch(batch).optimizer(optimizer).lr(lr).momentum(momentum).nesterov(nesterov)
-                .weightDecay(weightDecay).schedule(schedule).clip(clip).normalize(normalize).seed(seed).validate();
+                .weightDecay(weightDecay).schedule(schedule).clip(clip).normalize(normalize).seed(seed)
+                .saveDtype(saveDtype.toUpperCase(java.util.Locale.ROOT)).validate();
     }
 
     @Override
@@ -138,7 +141,8 @@ final class TrainCommand implements Callable<Integer> {
             }
             if (bar == null) {
                 bar = new ProgressBarBuilder().setTaskName("epoch " + epoch).setInitialMax(stepsPerEpoch)
-                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate().build();
+                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
+                        .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.out)).build();
             }
             bar.stepTo(step);
             bar.setExtraMessage(String.format("loss %.4f", loss));
@@ -149,6 +153,7 @@ final class TrainCommand implements Callable<Integer> {
             if (bar != null) {
                 bar.close();
                 bar = null;
+                System.out.flush();
             }
             out.println(m);
             out.flush();

@@ -29,7 +29,12 @@ public record Dataset(String name, int[] shape, int classes, double[] x, int[] l
     }
 
     public int features() {
-        return Arrays.stream(shape).reduce(1, (p, q) -> p * q);
+        // A plain loop: called per training step, where a stream would allocate.
+        int f = 1;
+        for (int d : shape) {
+            f *= d;
+        }
+        return f;
     }
 
     public int size() {

@@ -30,19 +30,48 @@ public abstract class Optimizer {
         return steps;
     }
 
+    /** Parameter names per layer, built once: the training loop allocates nothing per step. */
+    private String[][] names = new String[0][];
+
     /** One update of every parameter with gradient g at learning rate lr. */
     public void step(Mlp net, Gradients g, double lr) {
         steps++;
+        if (names.length != net.layerCount()) {
+            names = new String[net.layerCount()][];
+            for (int i = 0; i < names.length; i++) {
+                names[i] = new String[] {"layers." + i + ".weight", "layers." + i + ".bias"};
+            }
+        }
         for (int i = 0; i < net.layerCount(); i++) {
-            update("layers." + i + ".weight", net.layer(i).weight.data, g.weight[i].data, lr);
-            update("layers." + i + ".bias", net.layer(i).bias.data, g.bias[i].data, lr);
+            update(names[i][0], net.layer(i).weight.data, g.weight[i].data, lr);
+            update(names[i][1], net.layer(i).bias.data, g.bias[i].data, lr);
         }
     }
 
     protected abstract void update(String name, double[] w, double[] g, double lr);
 
-    protected double[] buffer(String name, int length) {
-        return state.computeIfAbsent(name, k -> new double[length]);
+    /** Buffers by slot then parameter name, so the per-step lookup builds no strings. */
+    private final Map<String, Map<String, double[]>> bySlot = new java.util.HashMap<>();
+
+    /** The state buffer of one parameter for one slot ("momentum", "m", ...), created zeroed. */
+    protected double[] buffer(String name, String slot, int length) {
+        Map<String, double[]> names = bySlot.get(slot);
+        if (names == null) {
+            names = new java.util.HashMap<>();
+            bySlot.put(slot, names);
+        }
+        double[] b = names.get(name);
+        if (b == null) {
+            b = new double[length];
+            names.put(name, b);
+            state.put(name + "." + slot, b);
+        }
+        return b;
+    }
+
+    protected boolean hasBuffer(String name, String slot) {
+        Map<String, double[]> names = bySlot.get(slot);
+        return names != null && names.containsKey(name);
     }
 
     /** State for checkpoints: every buffer by name; the step count travels separately. */
@@ -52,7 +81,11 @@ public abstract class Optimizer {
 
     public void restore(Map<String, double[]> buffers, long stepCount) {
         state.clear();
-        buffers.forEach((k, v) -> state.put(k, v.clone()));
+        bySlot.clear();
+        buffers.forEach((k, v) -> {
+            int dot = k.lastIndexOf('.');
+            System.arraycopy(v, 0, buffer(k.substring(0, dot), k.substring(dot + 1), v.length), 0, v.length);
+        });
         steps = stepCount;
     }
 
@@ -87,8 +120,8 @@ public abstract class Optimizer {
                 }
                 return;
             }
-            boolean first = !state.containsKey(name + ".momentum");
-            double[] buf = buffer(name + ".momentum", w.length);
+            boolean first = !hasBuffer(name, "momentum");
+            double[] buf = buffer(name, "momentum", w.length);
             for (int k = 0; k < w.length; k++) {
                 double d = g[k] + weightDecay * w[k];
                 buf[k] = first ? d : momentum * buf[k] + d;
@@ -118,8 +151,8 @@ public abstract class Optimizer {
 
         @Override
         protected void update(String name, double[] w, double[] g, double lr) {
-            double[] m = buffer(name + ".m", w.length);
-            double[] v = buffer(name + ".v", w.length);
+            double[] m = buffer(name, "m", w.length);
+            double[] v = buffer(name, "v", w.length);
             double c1 = 1 - Math.pow(beta1, steps);
             double c2 = 1 - Math.pow(beta2, steps);
             for (int k = 0; k < w.length; k++) {

@@ -65,7 +65,7 @@ final class RunFolder {
     void save(TrainConfig c, Mlp net, Optimizer opt, List<EpochMetrics> history) {
         int epoch = history.get(history.size() - 1).epoch();
         Json.write(dir.resolve("config.json"), c);
-        ModelFile.save(net, metadata(c, epoch), modelFile());
+        ModelFile.save(net, metadata(c, epoch), modelFile(), c.saveDtype);
         Map<String, Tensor> state = new LinkedHashMap<>();
         opt.state().forEach((k, v) -> state.put(k, Tensor.vector(v)));
         SafeTensors.write(dir.resolve("optimizer.safetensors"), state,

@@ -34,6 +34,8 @@ public final class TrainConfig {
     /** Normalise inputs by the training set's mean and std, as a layer of the model. */
     public boolean normalize = false;
     public long seed = 1;
+    /** Precision of model.safetensors: F64 (bit-exact) or F32 (half the size, for export). */
+    public String saveDtype = "F64";
 
     public static TrainConfig defaults() {
         return new TrainConfig();
@@ -60,6 +62,7 @@ public final class TrainConfig {
     public TrainConfig logEvery(int v) { logEvery = v; return this; }
     public TrainConfig normalize(boolean v) { normalize = v; return this; }
     public TrainConfig seed(long v) { seed = v; return this; }
+    public TrainConfig saveDtype(String v) { saveDtype = v; return this; }
 
     /** Throws IllegalArgumentException naming the first bad option. */
     public TrainConfig validate() {
@@ -81,6 +84,7 @@ public final class TrainConfig {
         dev.softalign.nn.Loss.parse(loss);
         Optimizer.parse(optimizer, momentum, weightDecay, nesterov);
         Schedule.parse(schedule);
+        check("F64".equals(saveDtype) || "F32".equals(saveDtype), "--save-dtype must be f64 or f32, got " + saveDtype);
         return this;
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Trains a network with one learning rule. With an output folder it writes config.json,
@@ -128,7 +129,7 @@ public final class Trainer {
         long totalSteps = (long) stepsPerEpoch * config.epochs;
         int first = history.get(history.size() - 1).epoch() + 1;
         listener.started(net, first, config.epochs, stepsPerEpoch);
-        Gradients g = new Gradients(net);
+        Step step = new Step(net, rule, opt, config.clip, config.weightDecay);
         for (int epoch = first; epoch <= config.epochs; epoch++) {
             long start = System.nanoTime();
             int[] order = Seeds.permutation(n, Seeds.stream(config.seed, Seeds.SHUFFLE, epoch));
@@ -140,10 +141,8 @@ public final class Trainer {
                 int from = s * config.batch;
                 int b = Math.min(config.batch, n - from);
                 lr = schedule.rate(config.lr, (long) (epoch - 1) * stepsPerEpoch + s, totalSteps);
-                rule.beforeStep(net, ruleRng);
                 Pass p = net.pass(b);
-                net.load(p, data.train(), order, from);
-                double loss = net.forward(p);
+                double loss = step.run(p, data.train(), order, from, lr, ruleRng);
                 if (!Double.isFinite(loss)) {
                     throw new TrainingDiverged("epoch " + epoch + ", step " + (s + 1) + ": loss is " + loss
                             + "; training stopped" + (folder == null ? "" : ", the last good checkpoint (epoch "
@@ -151,15 +150,6 @@ public final class Trainer {
                 }
                 lossSum += loss * b;
                 correct += p.correct();
-                net.backward(p, rule.path(), g, false);
-                if (config.clip > 0) {
-                    double norm = g.norm();
-                    if (norm > config.clip) {
-                        g.scale(config.clip / norm);
-                    }
-                }
-                opt.step(net, g, lr);
-                rule.afterStep(net, g, lr, config.weightDecay);
                 listener.step(epoch, s + 1, loss);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -174,5 +164,48 @@ public final class Trainer {
         }
         listener.finished();
         return new TrainedModel(net, config, history, out);
+    }
+
+    /** One training step: the rule's backward path, optional clipping, the optimiser, the rule's update of B. */
+    public static final class Step {
+
+        private final Mlp net;
+        private final Rule rule;
+        private final Optimizer opt;
+        private final double clip;
+        private final double weightDecay;
+        private final Gradients g;
+
+        public Step(Mlp net, Rule rule, Optimizer opt, double clip, double weightDecay) {
+            this.net = net;
+            this.rule = rule;
+            this.opt = opt;
+            this.clip = clip;
+            this.weightDecay = weightDecay;
+            this.g = new Gradients(net);
+        }
+
+        /**
+         * Trains on samples order[from .. from + p.n) and returns their mean loss before the update;
+         * a non-finite loss returns at once with the parameters untouched.
+         */
+        public double run(Pass p, Dataset train, int[] order, int from, double lr, RandomGenerator ruleRng) {
+            rule.beforeStep(net, ruleRng);
+            net.load(p, train, order, from);
+            double loss = net.forward(p);
+            if (!Double.isFinite(loss)) {
+                return loss;
+            }
+            net.backward(p, rule.path(), g, false);
+            if (clip > 0) {
+                double norm = g.norm();
+                if (norm > clip) {
+                    g.scale(clip / norm);
+                }
+            }
+            opt.step(net, g, lr);
+            rule.afterStep(net, g, lr, weightDecay);
+            return loss;
+        }
     }
 }

@@ -7,7 +7,7 @@ public enum Activation {
     RELU {
         @Override
         public double apply(double a) {
-            return a > 0 ? a : 0;
+            return Math.max(a, 0.0); // NaN stays NaN, so a diverging run is caught
         }
 
         @Override

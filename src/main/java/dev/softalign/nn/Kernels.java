@@ -18,8 +18,11 @@ final class Kernels {
             return PORTABLE;
         }
         try {
-            return (MatMul) Class.forName("dev.softalign.nn.VectorMatMul").getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError e) {
+            Class<?> vector = Class.forName("dev.softalign.nn.VectorMatMul");
+            String threads = System.getProperty("softalign.threads");
+            return threads == null ? (MatMul) vector.getDeclaredConstructor().newInstance()
+                    : (MatMul) vector.getDeclaredConstructor(int.class).newInstance(Integer.parseInt(threads));
+        } catch (ReflectiveOperationException | LinkageError | NumberFormatException e) {
             return PORTABLE;
         }
     }

@@ -14,15 +14,7 @@ public enum Loss {
             double total = 0;
             for (int j = 0; j < n; j++) {
                 int o = j * classes;
-                double max = Double.NEGATIVE_INFINITY;
-                for (int k = 0; k < classes; k++) {
-                    max = Math.max(max, z[o + k]);
-                }
-                double sum = 0;
-                for (int k = 0; k < classes; k++) {
-                    sum += Math.exp(z[o + k] - max);
-                }
-                double logSum = max + Math.log(sum);
+                double logSum = logSumExp(z, o, classes);
                 total += logSum - z[o + labels[j]];
                 if (grad != null) {
                     for (int k = 0; k < classes; k++) {
@@ -39,21 +31,13 @@ public enum Loss {
             // d2L/dz2 per sample is (diag(p) - p p^T)/n.
             for (int j = 0; j < n; j++) {
                 int o = j * classes;
-                double max = Double.NEGATIVE_INFINITY;
-                for (int k = 0; k < classes; k++) {
-                    max = Math.max(max, z[o + k]);
-                }
-                double sum = 0;
-                for (int k = 0; k < classes; k++) {
-                    sum += Math.exp(z[o + k] - max);
-                }
+                double logSum = logSumExp(z, o, classes);
                 double dot = 0;
                 for (int k = 0; k < classes; k++) {
-                    dot += Math.exp(z[o + k] - max) / sum * rz[o + k];
+                    dot += Math.exp(z[o + k] - logSum) * rz[o + k];
                 }
                 for (int k = 0; k < classes; k++) {
-                    double p = Math.exp(z[o + k] - max) / sum;
-                    out[o + k] = p * (rz[o + k] - dot) / n;
+                    out[o + k] = Math.exp(z[o + k] - logSum) * (rz[o + k] - dot) / n;
                 }
             }
         }
@@ -102,6 +86,19 @@ public enum Loss {
 
     /** out = (d2L/dz2) rz, the loss's Hessian with respect to the logits applied to rz (batch-mean scaling). */
     public abstract void hessianTimes(double[] z, int classes, int n, double[] rz, double[] out);
+
+    /** log(sum_k exp(z[o+k])) over one sample's logits, shifted by the maximum so exp cannot overflow. */
+    static double logSumExp(double[] z, int o, int classes) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < classes; k++) {
+            max = Math.max(max, z[o + k]);
+        }
+        double sum = 0;
+        for (int k = 0; k < classes; k++) {
+            sum += Math.exp(z[o + k] - max);
+        }
+        return max + Math.log(sum);
+    }
 
     public static Loss parse(String s) {
         String t = s.toLowerCase(Locale.ROOT);

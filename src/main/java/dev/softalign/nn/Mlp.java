@@ -192,6 +192,10 @@ public final class Mlp {
     public void load(Pass p, Dataset d, int[] order, int from) {
         int f = d.features();
         checkFeatures(f);
+        if (d.classes() > outputSize()) {
+            throw new IllegalArgumentException(d.name() + " has " + d.classes() + " classes but the model outputs "
+                    + outputSize() + " (its features match: " + f + ")");
+        }
         double[] in = p.h[0].data;
         for (int j = 0; j < p.n; j++) {
             int s = order == null ? from + j : order[from + j];
@@ -239,16 +243,38 @@ public final class Mlp {
             mm.multiply(l.weight, false, p.h[i], false, p.a[i]);
             addBias(p.a[i], l.bias.data);
             if (i < layers.length - 1) {
-                double[] a = p.a[i].data;
-                double[] h = p.h[i + 1].data;
-                for (int k = 0; k < a.length; k++) {
-                    h[k] = activation.apply(a[k]);
-                }
+                activate(p.a[i].data, p.h[i + 1].data);
             }
         }
         R064Store z = p.logits();
         p.loss = loss.lossAndGradient(z.data, z.getRowDim(), p.labels, p.n, p.delta[layers.length - 1].data);
         return p.loss;
+    }
+
+    /** h = f(a); ReLU gets its own loop, which the JIT vectorises (the common case in training). */
+    private void activate(double[] a, double[] h) {
+        if (activation == Activation.RELU) {
+            for (int k = 0; k < a.length; k++) {
+                h[k] = Math.max(a[k], 0.0);
+            }
+        } else {
+            for (int k = 0; k < a.length; k++) {
+                h[k] = activation.apply(a[k]);
+            }
+        }
+    }
+
+    /** d *= f'(a), elementwise. */
+    private void multiplyByDerivative(double[] d, double[] a) {
+        if (activation == Activation.RELU) {
+            for (int k = 0; k < d.length; k++) {
+                d[k] = a[k] > 0 ? d[k] : 0.0;
+            }
+        } else {
+            for (int k = 0; k < d.length; k++) {
+                d[k] *= activation.derivative(a[k]);
+            }
+        }
     }
 
     private static void addBias(R064Store a, double[] b) {
@@ -273,11 +299,7 @@ public final class Mlp {
             } else {
                 mm.multiply(path.matrix(layers[i]), true, p.delta[i], false, p.delta[i - 1]);
             }
-            double[] d = p.delta[i - 1].data;
-            double[] a = p.a[i - 1].data;
-            for (int k = 0; k < d.length; k++) {
-                d[k] *= activation.derivative(a[k]);
-            }
+            multiplyByDerivative(p.delta[i - 1].data, p.a[i - 1].data);
         }
         if (g != null) {
             for (int i = 0; i <= last; i++) {

@@ -1,0 +1,100 @@
+package dev.softalign.cli;
+
+import dev.softalign.data.Dataset;
+import dev.softalign.data.Datasets;
+import dev.softalign.learn.TrainConfig;
+import dev.softalign.learn.Throughput;
+import dev.softalign.nn.GemmBench;
+import dev.softalign.nn.MatMul;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measure speed on this machine: matrix products (GFLOP/s against the practical float64 peak), "
+                + "training samples/s for BP and FA at depth 2 and 5, Hessian-vector products and PGD-20, next to "
+                + "PyTorch 1.13 (OpenBLAS, 2 threads) measured on the same kind of machine.",
+                "The machine is shared and noisy: compare ratios within one run."})
+final class BenchCommand implements Callable<Integer> {
+
+    /** OpenBLAS float64 on 2 cores here; the practical peak. */
+    static final double PEAK_GFLOPS = 136;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--quick", description = "fewer repetitions and no ojalgo column (about half a minute)")
+    boolean quick;
+    @Option(names = "--json", description = "print one JSON object")
+    boolean json;
+
+    record Row(String group, String work, double value, String unit, Double reference, String referenceName) {
+    }
+
+    @Override
+    public Integer call() {
+        List<Row> rows = new ArrayList<>();
+        MatMul kernel = MatMul.get();
+        List<GemmBench.Shape> shapes = GemmBench.mlpShapes();
+        List<GemmBench.Row> fast = quick ? GemmBench.run(kernel, shapes, 5, 3, 20) : GemmBench.run(kernel);
+        List<GemmBench.Row> portable = quick ? null : GemmBench.run(MatMul.portable(), shapes, 3, 3, 20);
+        for (int i = 0; i < fast.size(); i++) {
+            GemmBench.Row r = fast.get(i);
+            rows.add(new Row("gemm", r.shape().label() + " " + kernel.name(), r.gflops(), "GFLOP/s", PEAK_GFLOPS,
+                    "float64 peak"));
+            if (portable != null) {
+                rows.add(new Row("gemm", r.shape().label() + " ojalgo", portable.get(i).gflops(), "GFLOP/s",
+                        PEAK_GFLOPS, "float64 peak"));
+            }
+        }
+        Dataset train = Datasets.load(Datasets.DEFAULT).train();
+        Object[][] runs = {{"bp", 2, 43_500.0}, {"bp", 5, 17_800.0}, {"fa", 2, 37_700.0}, {"fa", 5, null}};
+        for (Object[] r : runs) {
+            TrainConfig c = TrainConfig.defaults().rule((String) r[0]).depth((int) r[1]).width(256).batch(128);
+            double rate = Throughput.samplesPerSecond(c, train, quick ? 1 : 3);
+            rows.add(new Row("train", "train " + r[0].toString().toUpperCase(Locale.ROOT) + ", L=" + r[1] + ", batch 128",
+                    rate, "samples/s", (Double) r[2], "PyTorch float64"));
+        }
+        print(rows);
+        return 0;
+    }
+
+    private void print(List<Row> rows) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kernel", MatMul.get().name());
+            m.put("peak_gflops", PEAK_GFLOPS);
+            List<Map<String, Object>> list = new ArrayList<>();
+            for (Row r : rows) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("group", r.group());
+                e.put("work", r.work());
+                e.put("value", r.value());
+                e.put("unit", r.unit());
+                e.put("reference", r.reference());
+                e.put("reference_name", r.referenceName());
+                list.add(e);
+            }
+            m.put("rows", list);
+            Output.json(out, m);
+            return;
+        }
+        out.printf(Locale.ROOT, "%-44s %12s %-10s %14s  %s%n", "work", "value", "unit", "reference", "ratio");
+        for (Row r : rows) {
+            String ref = r.reference() == null ? "-" : String.format(Locale.ROOT, "%,.1f", r.reference());
+            String ratio = r.reference() == null ? "" : String.format(Locale.ROOT, "%.2f x %s", r.value() / r.reference(),
+                    r.referenceName());
+            out.printf(Locale.ROOT, "%-44s %,12.1f %-10s %14s  %s%n", r.work(), r.value(), r.unit(), ref, ratio);
+        }
+        out.flush();
+    }
+}

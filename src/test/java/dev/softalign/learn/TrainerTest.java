@@ -1,0 +1,142 @@
+package dev.softalign.learn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.softalign.data.Split;
+import dev.softalign.data.Synthetic;
+import dev.softalign.io.IoFailure;
+import dev.softalign.nn.ModelFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+
+    @TempDir
+    Path tmp;
+
+    static final Split DATA = Synthetic.blobs(600, 12, 4, 0.2, 3);
+
+    static TrainConfig config() {
+        return TrainConfig.defaults().dataset("blobs").rule("fa").align(0.3).depth(2).width(16).epochs(3).batch(32)
+                .lr(0.02).weightDecay(1e-4).schedule("cosine");
+    }
+
+    static byte[] read(Path p) throws IOException {
+        return Files.readAllBytes(p);
+    }
+
+    @Test
+    void sameSeedGivesTheSameFilesBitForBit() throws IOException {
+        Trainer.of(config(), DATA).out(tmp.resolve("a")).run();
+        Trainer.of(config(), DATA).out(tmp.resolve("b")).run();
+        for (String f : new String[] {"config.json", "metrics.csv", "model.safetensors", "optimizer.safetensors"}) {
+            assertArrayEquals(read(tmp.resolve("a").resolve(f)), read(tmp.resolve("b").resolve(f)), f);
+        }
+        TrainedModel other = Trainer.of(config().seed(2), DATA).run();
+        ModelFile.Saved a = ModelFile.load(tmp.resolve("a/model.safetensors"));
+        assertTrue(other.net().parameters()[0] != a.net().parameters()[0]);
+    }
+
+    @Test
+    void resumeContinuesBitForBit() throws IOException {
+        Trainer.of(config(), DATA).out(tmp.resolve("full")).run();
+        // Simulate a crash after epoch 1 of the same 3-epoch run (the cosine schedule spans all 3).
+        TrainingListener crash = new TrainingListener() {
+            @Override
+            public void epoch(EpochMetrics m) {
+                if (m.epoch() == 1) {
+                    throw new IllegalStateException("power cut");
+                }
+            }
+        };
+        assertThrows(IllegalStateException.class, () -> Trainer.of(config(), DATA).out(tmp.resolve("part")).listener(crash).run());
+        assertEquals("1", ModelFile.load(tmp.resolve("part/model.safetensors")).metadata().get("epoch"));
+        TrainedModel resumed = Trainer.of(config(), DATA).out(tmp.resolve("part")).resume(true).run();
+        assertEquals(4, resumed.history().size());
+        for (String f : new String[] {"metrics.csv", "model.safetensors", "optimizer.safetensors"}) {
+            assertArrayEquals(read(tmp.resolve("full").resolve(f)), read(tmp.resolve("part").resolve(f)), f);
+        }
+    }
+
+    @Test
+    void resumeRefusesDifferentOptions() {
+        Trainer.of(config().epochs(1), DATA).out(tmp.resolve("r")).run();
+        IoFailure e = assertThrows(IoFailure.class,
+                () -> Trainer.of(config().lr(0.5), DATA).out(tmp.resolve("r")).resume(true).run());
+        assertTrue(e.getMessage().contains("same options"), e.getMessage());
+    }
+
+    @Test
+    void existingRunIsNotOverwrittenByAccident() throws IOException {
+        Trainer.of(config().epochs(1), DATA).out(tmp.resolve("r")).run();
+        byte[] before = read(tmp.resolve("r/model.safetensors"));
+        IoFailure e = assertThrows(IoFailure.class, () -> Trainer.of(config(), DATA).out(tmp.resolve("r")).run());
+        assertTrue(e.getMessage().contains("already holds a run"), e.getMessage());
+        assertArrayEquals(before, read(tmp.resolve("r/model.safetensors")));
+    }
+
+    @Test
+    void nanLossStopsAndKeepsTheLastGoodCheckpoint() throws IOException {
+        TrainConfig c = config().rule("bp").align(null).lr(1e6).momentum(0).epochs(2);
+        TrainingDiverged e = assertThrows(TrainingDiverged.class, () -> Trainer.of(c, DATA).out(tmp.resolve("nan")).run());
+        assertTrue(e.getMessage().matches("epoch 1, step \\d+: loss is (NaN|Infinity).*epoch 0.*"), e.getMessage());
+        ModelFile.Saved kept = ModelFile.load(tmp.resolve("nan/model.safetensors"));
+        assertEquals("0", kept.metadata().get("epoch"));
+        for (double w : kept.net().parameters()) {
+            assertTrue(Double.isFinite(w));
+        }
+    }
+
+    @Test
+    void epochsZeroSavesTheInitialisedModel() {
+        TrainedModel run = Trainer.of(config().epochs(0), DATA).out(tmp.resolve("init")).run();
+        ModelFile.Saved saved = ModelFile.load(tmp.resolve("init/model.safetensors"));
+        assertArrayEquals(Trainer.initialize(config(), DATA.train()).parameters(), saved.net().parameters());
+        assertArrayEquals(run.net().layer(1).feedback.data, saved.net().layer(1).feedback.data);
+        assertEquals("fa", saved.rule());
+        assertEquals("0.3", saved.metadata().get("align"));
+    }
+
+    @Test
+    void bpReachesHighAccuracyOnBlobs() {
+        TrainedModel run = Trainer.of(config().rule("bp").align(null).epochs(15).lr(0.05), DATA).run();
+        assertTrue(run.testAccuracy() > 0.85, run.toString());
+        assertTrue(run.last().trainLoss() < 0.3 * run.history().get(0).trainLoss(), run.toString());
+    }
+
+    @Test
+    void cosineScheduleEndsNearZero() {
+        assertEquals(0.1, Schedule.COSINE.rate(0.1, 0, 100), 0);
+        assertEquals(0.05, Schedule.COSINE.rate(0.1, 50, 100), 1e-15);
+        assertEquals(0.0, Schedule.COSINE.rate(0.1, 100, 100), 1e-15);
+        assertEquals(0.1, Schedule.CONSTANT.rate(0.1, 77, 100), 0);
+    }
+
+    @Test
+    void sgdMomentumMatchesPyTorchRecurrence() {
+        // w = 1, g = w (loss w^2/2), lr 0.1, momentum 0.9: torch gives w1 = 0.9, w2 = 0.72, w3 = 0.486.
+        Optimizer.Sgd sgd = new Optimizer.Sgd(0.9, 0, false);
+        double[] w = {1};
+        double[] expected = {0.9, 0.72, 0.486};
+        for (double e : expected) {
+            sgd.update("w", w, new double[] {w[0]}, 0.1);
+            assertEquals(e, w[0], 1e-12);
+        }
+    }
+
+    @Test
+    void adamFirstStepMovesByLearningRate() {
+        Optimizer.Adam adam = new Optimizer.Adam(0.9, 0.999, 1e-8, 0);
+        double[] w = {1, -2};
+        adam.steps = 1;
+        adam.update("w", w, new double[] {0.3, -5}, 0.01);
+        assertEquals(0.99, w[0], 1e-9);
+        assertEquals(-1.99, w[1], 1e-9);
+    }
+}

@@ -1,0 +1,205 @@
+package dev.softalign.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.ojalgo.matrix.store.R064Store;
+
+class VectorMatMulTest {
+
+    private static final int[] SIZES = {1, 2, 3, 5, 7, 8, 9, 15, 17, 31, 33, 63, 65, 127, 129};
+    private static final boolean[] FLAGS = {false, true};
+
+    private final VectorMatMul vector = new VectorMatMul();
+
+    /** A matrix with op(x) of shape rows x cols, stored transposed when asked. */
+    private static R064Store random(Random rnd, int rows, int cols, boolean transposed) {
+        R064Store x = transposed ? R064Store.FACTORY.make(cols, rows) : R064Store.FACTORY.make(rows, cols);
+        for (int i = 0; i < x.data.length; i++) {
+            x.data[i] = rnd.nextGaussian();
+        }
+        return x;
+    }
+
+    private static double at(R064Store x, boolean transposed, int i, int j) {
+        return transposed ? x.data[j + i * x.getRowDim()] : x.data[i + j * x.getRowDim()];
+    }
+
+    private static double[] naive(R064Store a, boolean ta, R064Store b, boolean tb, int m, int n, int k) {
+        double[] c = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p < k; p++) {
+                    s += at(a, ta, i, p) * at(b, tb, p, j);
+                }
+                c[i + j * m] = s;
+            }
+        }
+        return c;
+    }
+
+    private static void assertClose(double[] expected, double[] actual, String what) {
+        assertEquals(expected.length, actual.length, what);
+        double norm = 0;
+        for (double e : expected) {
+            norm = Math.max(norm, Math.abs(e));
+        }
+        double tol = 1e-12 * Math.max(norm, 1.0);
+        for (int i = 0; i < expected.length; i++) {
+            double err = Math.abs(expected[i] - actual[i]);
+            assertTrue(err <= tol, what + ": element " + i + " expected " + expected[i] + " got " + actual[i]);
+        }
+    }
+
+    private R064Store product(MatMul mm, R064Store a, boolean ta, R064Store b, boolean tb, int m, int n) {
+        R064Store c = R064Store.FACTORY.make(m, n);
+        java.util.Arrays.fill(c.data, Double.NaN); // c must be overwritten, not accumulated
+        mm.multiply(a, ta, b, tb, c);
+        return c;
+    }
+
+    @Test
+    void matchesNaiveOnOddShapesAndAllTransposes() {
+        Random rnd = new Random(1);
+        for (boolean ta : FLAGS) {
+            for (boolean tb : FLAGS) {
+                for (int m : SIZES) {
+                    for (int n : SIZES) {
+                        // All m x n pairs with a rotating k keeps the run short but covers every size in each role.
+                        int k = SIZES[(m + 3 * n) % SIZES.length];
+                        R064Store a = random(rnd, m, k, ta);
+                        R064Store b = random(rnd, k, n, tb);
+                        R064Store c = product(vector, a, ta, b, tb, m, n);
+                        String what = m + "x" + k + "*" + k + "x" + n + " ta=" + ta + " tb=" + tb;
+                        assertClose(naive(a, ta, b, tb, m, n, k), c.data, what);
+                        assertClose(product(MatMul.portable(), a, ta, b, tb, m, n).data, c.data, what + " vs portable");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void matchesNaiveForEveryK() {
+        Random rnd = new Random(2);
+        for (boolean ta : FLAGS) {
+            for (boolean tb : FLAGS) {
+                for (int k : SIZES) {
+                    for (int[] mn : new int[][] {{33, 17}, {1, 65}, {65, 1}, {24, 8}}) {
+                        R064Store a = random(rnd, mn[0], k, ta);
+                        R064Store b = random(rnd, k, mn[1], tb);
+                        R064Store c = product(vector, a, ta, b, tb, mn[0], mn[1]);
+                        assertClose(naive(a, ta, b, tb, mn[0], mn[1], k), c.data, "k=" + k + " ta=" + ta + " tb=" + tb);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void matchesPortableOnMlpShapesAcrossBlocks() {
+        // Large enough to cross the KC, MC and thread-split boundaries; k=600 spans three k-blocks.
+        Random rnd = new Random(3);
+        int[][] shapes = {{256, 600, 128}, {785, 257, 129}, {10, 256, 128}, {256, 128, 1030}};
+        for (int[] s : shapes) {
+            for (boolean ta : FLAGS) {
+                for (boolean tb : FLAGS) {
+                    int m = s[0], k = s[1], n = s[2];
+                    R064Store a = random(rnd, m, k, ta);
+                    R064Store b = random(rnd, k, n, tb);
+                    R064Store expected = product(MatMul.portable(), a, ta, b, tb, m, n);
+                    R064Store c = product(vector, a, ta, b, tb, m, n);
+                    assertClose(expected.data, c.data, m + "x" + k + "x" + n + " ta=" + ta + " tb=" + tb);
+                }
+            }
+        }
+    }
+
+    @Test
+    void emptyDimensions() {
+        R064Store a = R064Store.FACTORY.make(3, 0);
+        R064Store b = R064Store.FACTORY.make(0, 4);
+        R064Store c = R064Store.FACTORY.make(3, 4);
+        java.util.Arrays.fill(c.data, 7.0);
+        vector.multiply(a, false, b, false, c);
+        assertArrayEquals(new double[12], c.data, 0.0); // k = 0: the empty sum is zero
+        vector.multiply(R064Store.FACTORY.make(0, 5), false, R064Store.FACTORY.make(5, 4), false,
+                R064Store.FACTORY.make(0, 4));
+        vector.multiply(R064Store.FACTORY.make(3, 5), false, R064Store.FACTORY.make(5, 0), false,
+                R064Store.FACTORY.make(3, 0));
+    }
+
+    @Test
+    void deterministicAcrossCallsAndThreadCounts() {
+        Random rnd = new Random(4);
+        VectorMatMul one = new VectorMatMul(1);
+        VectorMatMul three = new VectorMatMul(3);
+        int[][] shapes = {{256, 784, 128}, {129, 300, 785}, {785, 257, 129}};
+        for (int[] s : shapes) {
+            for (boolean ta : FLAGS) {
+                for (boolean tb : FLAGS) {
+                    int m = s[0], k = s[1], n = s[2];
+                    R064Store a = random(rnd, m, k, ta);
+                    R064Store b = random(rnd, k, n, tb);
+                    double[] first = product(vector, a, ta, b, tb, m, n).data;
+                    for (int rep = 0; rep < 3; rep++) {
+                        assertArrayEquals(first, product(vector, a, ta, b, tb, m, n).data, 0.0);
+                    }
+                    assertArrayEquals(first, product(one, a, ta, b, tb, m, n).data, 0.0);
+                    assertArrayEquals(first, product(three, a, ta, b, tb, m, n).data, 0.0);
+                }
+            }
+        }
+    }
+
+    @Test
+    void concurrentCallersGetTheSameBits() throws Exception {
+        // Callers that find the helpers busy compute alone; their results must not differ.
+        Random rnd = new Random(5);
+        R064Store a = random(rnd, 256, 300, false);
+        R064Store b = random(rnd, 300, 129, true);
+        double[] expected = product(vector, a, false, b, true, 256, 129).data;
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<double[]>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                results.add(callers.submit(() -> product(vector, a, false, b, true, 256, 129).data));
+            }
+            for (java.util.concurrent.Future<double[]> r : results) {
+                assertArrayEquals(expected, r.get(), 0.0);
+            }
+        } finally {
+            callers.shutdown();
+        }
+    }
+
+    @Test
+    void shapeMismatchThrows() {
+        R064Store a = R064Store.FACTORY.make(3, 4);
+        R064Store b = R064Store.FACTORY.make(5, 2);
+        assertThrows(IllegalArgumentException.class, () -> vector.multiply(a, false, b, false, R064Store.FACTORY.make(3, 2)));
+        assertThrows(IllegalArgumentException.class,
+                () -> vector.multiply(a, false, R064Store.FACTORY.make(4, 2), false, R064Store.FACTORY.make(3, 3)));
+        assertThrows(IllegalArgumentException.class,
+                () -> vector.multiply(a, true, R064Store.FACTORY.make(4, 2), false, R064Store.FACTORY.make(3, 2)));
+        assertThrows(IllegalArgumentException.class, () -> new VectorMatMul(0));
+    }
+
+    @Test
+    void kernelsPicksVectorWhenModulePresent() {
+        assertTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
+                "surefire should pass --add-modules jdk.incubator.vector");
+        if (!"portable".equals(System.getProperty("softalign.kernel"))) {
+            assertInstanceOf(VectorMatMul.class, MatMul.get());
+            assertEquals("vector", MatMul.get().name());
+        }
+    }
+}
