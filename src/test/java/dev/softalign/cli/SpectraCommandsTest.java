@@ -39,11 +39,19 @@ class SpectraCommandsTest {
     static void train() {
         for (String rule : new String[] {"bp", "fa"}) {
             Result r = run("train", "--dataset", "blobs", "--rule", rule, "--depth", "1", "--width", "8", "--epochs", "1",
-                    "--activation", "tanh", "--out", dir.resolve(rule).toString(), "--json");
+                    "--activation", "tanh", "--log-every", "1", "--out", dir.resolve(rule).toString(), "--json");
             assertEquals(0, r.code(), r.err());
         }
         bp = dir.resolve("bp/model.safetensors").toString();
         fa = dir.resolve("fa/model.safetensors").toString();
+    }
+
+    static java.util.List<String> readLines(Path p) {
+        try {
+            return java.nio.file.Files.readAllLines(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static double[] doubles(JsonArray a) {
@@ -135,6 +143,12 @@ class SpectraCommandsTest {
         assertEquals("feedback", fo.get("path").getAsString());
         assertTrue(doubles(fo.getAsJsonArray("grad_cosine"))[0] < 1);
         assertEquals(0, run("gradflow", "--model", fa, "--samples", "50").code());
+        // train --log-every 1 put the same measures into metrics.csv.
+        java.util.List<String> csv = readLines(dir.resolve("fa/metrics.csv"));
+        assertTrue(csv.get(0).contains(",grad_cos_0,") && csv.get(0).contains(",jac_cond_rule_1"), csv.get(0));
+        assertEquals(3, csv.size());
+        assertEquals(1.0, Double.parseDouble(csv.get(2).split(",")[java.util.Arrays.asList(csv.get(0).split(","))
+                .indexOf("grad_cos_1")]), 1e-12);
     }
 
     @Test
