@@ -11,8 +11,9 @@ import picocli.CommandLine.Command;
 @Command(name = "softalign", mixinStandardHelpOptions = true, version = "softalign 0.1.0",
         description = "Learning without weight transport: train with BP, feedback alignment and one-time soft "
                 + "alignment, then measure Hessian spectra, gradient flow, flatness and robustness.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, AttackCommand.class, CorruptCommand.class,
-                FlatnessCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, HessianCommand.class, GradflowCommand.class,
+                AttackCommand.class, CorruptCommand.class, FlatnessCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -66,6 +66,8 @@ final class TrainCommand implements Callable<Integer> {
     String schedule = "constant";
     @Option(names = "--clip", description = "largest global gradient norm, 0 for none (default: ${DEFAULT-VALUE})")
     double clip = 0;
+    @Option(names = "--log-every", description = "every N epochs (and at 0), gradient-flow measures into metrics.csv; 0: off (default)")
+    int logEvery = 0;
     @Option(names = "--normalize", description = "normalise inputs by the training set's mean and std (a model layer)")
     boolean normalize;
     @Option(names = "--seed", description = "(default: ${DEFAULT-VALUE})")
@@ -82,7 +84,7 @@ final class TrainCommand implements Callable<Integer> {
     boolean json;
 
     TrainConfig config() {
-        return TrainConfig.defaults().dataset(dataset).rule(rule).align(align).alignFrom(alignFrom)
+        return TrainConfig.defaults().logEvery(logEvery).dataset(dataset).rule(rule).align(align).alignFrom(alignFrom)
                 .feedbackScale(feedbackScale).depth(depth).width(width).activation(activation).loss(loss)
                 .epochs(epochs).batch(batch).optimizer(optimizer).lr(lr).momentum(momentum).nesterov(nesterov)
                 .weightDecay(weightDecay).schedule(schedule).clip(clip).normalize(normalize).seed(seed)

@@ -29,6 +29,8 @@ public final class TrainConfig {
     public String schedule = "constant";
     /** Largest global gradient norm; 0 turns clipping off. */
     public double clip = 0;
+    /** Every this many epochs (and at epoch 0), gradient-flow measures go into metrics.csv; 0: never. */
+    public int logEvery = 0;
     /** Normalise inputs by the training set's mean and std, as a layer of the model. */
     public boolean normalize = false;
     public long seed = 1;
@@ -57,6 +59,7 @@ public final class TrainConfig {
     public TrainConfig weightDecay(double v) { weightDecay = v; return this; }
     public TrainConfig schedule(String v) { schedule = v; return this; }
     public TrainConfig clip(double v) { clip = v; return this; }
+    public TrainConfig logEvery(int v) { logEvery = v; return this; }
     public TrainConfig normalize(boolean v) { normalize = v; return this; }
     public TrainConfig seed(long v) { seed = v; return this; }
     public TrainConfig saveDtype(String v) { saveDtype = v; return this; }
@@ -71,6 +74,7 @@ public final class TrainConfig {
         check(momentum >= 0 && momentum < 1, "--momentum must lie in [0, 1), got " + momentum);
         check(weightDecay >= 0, "--weight-decay must be >= 0, got " + weightDecay);
         check(clip >= 0, "--clip must be >= 0, got " + clip);
+        check(logEvery >= 0, "--log-every must be >= 0, got " + logEvery);
         check(feedbackScale > 0, "--feedback-scale must be > 0, got " + feedbackScale);
         check(align == null || (align >= 0 && align <= 1), "--align must lie in [0, 1], got " + align);
         Rule r = Rule.parse(rule, feedbackScale);

@@ -83,6 +83,22 @@ public final class Trainer {
         return net;
     }
 
+    /** Samples (the first of the training set) on which {@code logEvery} measures the gradient flow. */
+    static final int FLOW_SAMPLES = 500;
+    static final int FLOW_JACOBIAN_SAMPLES = 50;
+
+    /** Gradient-flow numbers for metrics.csv at epochs that are multiples of logEvery, NaN in between (same keys every row). */
+    private java.util.Map<String, Double> flow(Mlp net, Rule rule, int epoch) {
+        if (config.logEvery <= 0) {
+            return null;
+        }
+        if (epoch % config.logEvery != 0) {
+            return dev.softalign.analysis.GradientFlow.missing(net.layerCount());
+        }
+        return dev.softalign.analysis.GradientFlow.of(net, rule.path(), data.train().first(FLOW_SAMPLES),
+                FLOW_JACOBIAN_SAMPLES).metrics();
+    }
+
     public TrainedModel run() {
         Rule rule = Rule.parse(config.rule, config.feedbackScale);
         Optimizer opt = Optimizer.parse(config.optimizer, config.momentum, config.weightDecay, config.nesterov);
@@ -103,7 +119,7 @@ public final class Trainer {
             Evaluation train = Evaluation.of(net, data.train());
             Evaluation test = Evaluation.of(net, data.test());
             history.add(new EpochMetrics(0, schedule.rate(config.lr, 0, 1), train.loss(), train.accuracy(), test.loss(),
-                    test.accuracy(), Alignment.anglesDegrees(net), 0, null));
+                    test.accuracy(), Alignment.anglesDegrees(net), 0, flow(net, rule, 0)));
             if (folder != null) {
                 folder.save(config, net, opt, history);
             }
@@ -139,7 +155,7 @@ public final class Trainer {
             double seconds = (System.nanoTime() - start) / 1e9;
             Evaluation test = Evaluation.of(net, data.test());
             EpochMetrics m = new EpochMetrics(epoch, lr, lossSum / n, (double) correct / n, test.loss(), test.accuracy(),
-                    Alignment.anglesDegrees(net), seconds, null);
+                    Alignment.anglesDegrees(net), seconds, flow(net, rule, epoch));
             history.add(m);
             if (folder != null) {
                 folder.save(config, net, opt, history);

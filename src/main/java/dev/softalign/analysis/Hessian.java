@@ -1,0 +1,443 @@
+package dev.softalign.analysis;
+
+import dev.softalign.data.Dataset;
+import dev.softalign.nn.Activation;
+import dev.softalign.nn.BackwardPath;
+import dev.softalign.nn.Gradients;
+import dev.softalign.nn.Layer;
+import dev.softalign.nn.MatMul;
+import dev.softalign.nn.Mlp;
+import dev.softalign.nn.Pass;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.ojalgo.matrix.store.R064Store;
+
+/**
+ * The Hessian of the true mean loss over a fixed data subset with respect to all forward
+ * parameters (weights and biases in {@link Mlp#parameters()} order), whatever rule trained the
+ * model. Products H v are exact, by Pearlmutter's R-operator: one forward pass of the directional
+ * derivatives R{a}, R{h}, then one backward pass of R{delta}:
+ * <pre>
+ *   R{a_l} = V_l h_l + W_l R{h_l} + c_l,     R{h_{l+1}} = f'(a_l) R{a_l},     R{h_0} = 0
+ *   R{delta_L} = (d2L/dz2) R{z}
+ *   R{delta_{l-1}} = (V_l^T delta_l + W_l^T R{delta_l}) f'(a_{l-1}) + (W_l^T delta_l) f''(a_{l-1}) R{a_{l-1}}
+ *   R{dL/dW_l} = R{delta_l} h_l^T + delta_l R{h_l}^T,   R{dL/db_l} = rowsum R{delta_l}
+ * </pre>
+ * where (V_l, c_l) is the direction's block for layer l. The subset is processed in chunks; each
+ * chunk's mean-loss HVP is weighted by its share of the samples and summed into an accumulator
+ * that starts at zero on every call (a stale accumulator is PyHessian's known pitfall).
+ * <p>
+ * The Hessian keeps a private copy of the network, so it describes the parameters at the time of
+ * {@link #of} even if training moves on. Each chunk's forward and backward state (which does not
+ * depend on the direction) is computed once and kept while it fits in {@link #CACHE_DOUBLES}
+ * doubles (each chunk then holds its own copy of the network and its pass); beyond that it is
+ * recomputed per chunk and product. R-pass buffers are allocated once per chunk size. Not thread-safe.
+ */
+public final class Hessian implements LinearOperator {
+
+    public static final int DEFAULT_CHUNK = 1000;
+    /** Largest forward state (in doubles, 400 MB) kept across products. */
+    public static final long CACHE_DOUBLES = 50_000_000L;
+
+    private final Mlp net;
+    private final Dataset data;
+    private final int chunk;
+    private final int chunks;
+    private final int dim;
+    private final int[] weightOffset;
+    private final int[] biasOffset;
+    private final MatMul mm;
+    private final boolean curved;
+    private final R064Store[] v;
+    private final R064Store[] c;
+    private final boolean[] active;
+    private final R064Store[] gw;
+    private final R064Store[] gw2;
+    private final double[] gb;
+    private final Map<Integer, Buffers> buffers = new HashMap<>();
+    /** One state per chunk when cached, else one per chunk size (re-prepared as chunks come). */
+    private final ChunkState[] cached;
+    private final Map<Integer, ChunkState> shared = new HashMap<>();
+    private final double loss;
+    private final double[] gradient;
+    private long products;
+
+    /** The forward and backward state of a chunk: a network whose pass holds it, and W_l^T delta_l. */
+    private static final class ChunkState {
+        final Mlp net;
+        final R064Store[] back;
+        int prepared = -1;
+
+        ChunkState(Mlp net, int n, boolean curved) {
+            this.net = net;
+            back = new R064Store[net.layerCount()];
+            for (int i = 1; i < back.length && curved; i++) {
+                back[i] = R064Store.FACTORY.make(net.layer(i).in(), n);
+            }
+        }
+    }
+
+    /** Per chunk size: the R-pass buffers. */
+    private static final class Buffers {
+        final R064Store[] ra;
+        final R064Store[] rh;
+        final R064Store[] rd;
+        final R064Store[] tmpOut;
+        final R064Store[] tmpIn;
+
+        Buffers(Mlp net, int n) {
+            int layers = net.layerCount();
+            ra = new R064Store[layers];
+            rh = new R064Store[layers];
+            rd = new R064Store[layers];
+            tmpOut = new R064Store[layers];
+            tmpIn = new R064Store[layers];
+            for (int i = 0; i < layers; i++) {
+                Layer l = net.layer(i);
+                ra[i] = R064Store.FACTORY.make(l.out(), n);
+                rd[i] = R064Store.FACTORY.make(l.out(), n);
+                tmpOut[i] = R064Store.FACTORY.make(l.out(), n);
+                if (i > 0) {
+                    rh[i] = R064Store.FACTORY.make(l.in(), n);
+                    tmpIn[i] = R064Store.FACTORY.make(l.in(), n);
+                }
+            }
+        }
+    }
+
+    private Hessian(Mlp source, Dataset data, int chunk, long cacheDoubles) {
+        if (data.size() < 1) {
+            throw new IllegalArgumentException("the Hessian needs at least one sample");
+        }
+        if (chunk < 1) {
+            throw new IllegalArgumentException("chunk size must be >= 1, got " + chunk);
+        }
+        if (data.features() != source.inputSize()) {
+            throw new IllegalArgumentException("the data has " + data.features()
+                    + " features per sample but the model expects " + source.inputSize());
+        }
+        this.net = source.copy();
+        this.data = data;
+        this.chunk = Math.min(chunk, data.size());
+        this.chunks = (data.size() + this.chunk - 1) / this.chunk;
+        this.mm = net.kernel();
+        Activation act = net.activation();
+        this.curved = act != Activation.RELU && act != Activation.IDENTITY;
+        int layers = net.layerCount();
+        weightOffset = new int[layers];
+        biasOffset = new int[layers];
+        v = new R064Store[layers];
+        c = new R064Store[layers];
+        gw = new R064Store[layers];
+        gw2 = new R064Store[layers];
+        active = new boolean[layers];
+        int o = 0;
+        int maxOut = 0;
+        for (int i = 0; i < layers; i++) {
+            Layer l = net.layer(i);
+            weightOffset[i] = o;
+            o += l.out() * l.in();
+            biasOffset[i] = o;
+            o += l.out();
+            v[i] = R064Store.FACTORY.make(l.out(), l.in());
+            c[i] = R064Store.FACTORY.make(l.out(), 1);
+            gw[i] = R064Store.FACTORY.make(l.out(), l.in());
+            gw2[i] = R064Store.FACTORY.make(l.out(), l.in());
+            maxOut = Math.max(maxOut, l.out());
+        }
+        dim = o;
+        gb = new double[maxOut];
+        long perSample = 2L * net.inputSize();
+        for (int i = 0; i < layers; i++) {
+            perSample += 3L * net.layer(i).out() + (curved ? net.layer(i).in() : 0);
+        }
+        long stateDoubles = perSample * data.size() + (long) (chunks - 1) * dim;
+        cached = chunks == 1 || stateDoubles <= cacheDoubles ? new ChunkState[chunks] : null;
+        // Loss and gradient over the whole subset, chunk-weighted like the products.
+        Gradients g = new Gradients(net);
+        double[] grad = new double[dim];
+        double total = 0;
+        for (int k = 0; k < chunks; k++) {
+            int n = size(k);
+            double w = (double) n / data.size();
+            Pass p = net.pass(n);
+            net.load(p, data, null, k * this.chunk);
+            total += w * net.forward(p);
+            net.backward(p, BackwardPath.TRUE, g, false);
+            double[] flat = g.toFlat();
+            for (int i = 0; i < dim; i++) {
+                grad[i] += w * flat[i];
+            }
+        }
+        loss = total;
+        gradient = grad;
+    }
+
+    /** The Hessian on every sample of the subset, in chunks of {@value #DEFAULT_CHUNK}. */
+    public static Hessian of(Mlp net, Dataset subset) {
+        return new Hessian(net, subset, DEFAULT_CHUNK, CACHE_DOUBLES);
+    }
+
+    public static Hessian of(Mlp net, Dataset subset, int chunk) {
+        return new Hessian(net, subset, chunk, CACHE_DOUBLES);
+    }
+
+    /** With an explicit cache budget (tests use 0 to force recomputation). */
+    static Hessian of(Mlp net, Dataset subset, int chunk, long cacheDoubles) {
+        return new Hessian(net, subset, chunk, cacheDoubles);
+    }
+
+    /** Whether every chunk's forward state is kept across products. */
+    public boolean cachesForward() {
+        return cached != null;
+    }
+
+    @Override
+    public int dimension() {
+        return dim;
+    }
+
+    /** Hessian-vector products computed so far (a block product counts as one). */
+    public long products() {
+        return products;
+    }
+
+    /** Mean loss over the subset at the Hessian's parameters. */
+    public double loss() {
+        return loss;
+    }
+
+    /** Gradient of the mean loss over the subset (a copy). */
+    public double[] gradient() {
+        return gradient.clone();
+    }
+
+    public int samples() {
+        return data.size();
+    }
+
+    /** The network the Hessian describes (a private copy; do not modify). */
+    Mlp network() {
+        return net;
+    }
+
+    /** Offset of layer i's block (its weight, then its bias) in the flat parameter vector. */
+    public int layerOffset(int i) {
+        return weightOffset[i];
+    }
+
+    /** Size of layer i's block: its weights and biases. */
+    public int layerSize(int i) {
+        Layer l = net.layer(i);
+        return l.out() * l.in() + l.out();
+    }
+
+    public int layerCount() {
+        return net.layerCount();
+    }
+
+    @Override
+    public double[] times(double[] vec) {
+        double[] out = new double[dim];
+        apply(vec, out);
+        return out;
+    }
+
+    @Override
+    public void apply(double[] in, double[] out) {
+        apply(in, out, -1);
+    }
+
+    /**
+     * out = H in; with block >= 0 only layer block's part of out is computed (the rest is zero),
+     * which lets the R-pass skip the layers below it and the other layers' gradients.
+     */
+    private void apply(double[] in, double[] out, int block) {
+        if (in.length != dim || out.length != dim) {
+            throw new IllegalArgumentException("Hessian of dimension " + dim + " applied to vectors of length "
+                    + in.length + " and " + out.length);
+        }
+        Arrays.fill(out, 0);
+        for (int i = 0; i < v.length; i++) {
+            System.arraycopy(in, weightOffset[i], v[i].data, 0, v[i].data.length);
+            System.arraycopy(in, biasOffset[i], c[i].data, 0, c[i].data.length);
+            active[i] = !allZero(v[i].data) || !allZero(c[i].data);
+        }
+        for (int k = 0; k < chunks; k++) {
+            accumulate(k, (double) size(k) / data.size(), out, block);
+        }
+        products++;
+    }
+
+    /** The block of layer i's parameters (weights then bias), H restricted to them. */
+    public LinearOperator layer(int i) {
+        if (i < 0 || i >= net.layerCount()) {
+            throw new IllegalArgumentException("layer " + i + " outside [0, " + net.layerCount() + ")");
+        }
+        int from = weightOffset[i];
+        int size = layerSize(i);
+        double[] full = new double[dim];
+        double[] fullOut = new double[dim];
+        return new LinearOperator() {
+            @Override
+            public int dimension() {
+                return size;
+            }
+
+            @Override
+            public void apply(double[] in, double[] out) {
+                Arrays.fill(full, 0);
+                System.arraycopy(in, 0, full, from, size);
+                Hessian.this.apply(full, fullOut, i);
+                System.arraycopy(fullOut, from, out, 0, size);
+            }
+        };
+    }
+
+    private int size(int k) {
+        return Math.min(chunk, data.size() - k * chunk);
+    }
+
+    private static boolean allZero(double[] a) {
+        for (double x : a) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The state of chunk k, prepared: its network's pass holds the chunk's forward and backward values. */
+    private ChunkState prepare(int k) {
+        int n = size(k);
+        ChunkState st;
+        if (cached != null) {
+            if (cached[k] == null) {
+                cached[k] = new ChunkState(k == 0 ? net : net.copy(), n, curved);
+            }
+            st = cached[k];
+        } else {
+            st = shared.computeIfAbsent(n, m -> new ChunkState(net, m, curved));
+        }
+        if (st.prepared == k) {
+            return st;
+        }
+        Pass p = st.net.pass(n);
+        st.net.load(p, data, null, k * chunk);
+        st.net.forward(p);
+        st.net.backward(p, BackwardPath.TRUE, null, false);
+        if (curved) {
+            for (int i = 1; i < st.net.layerCount(); i++) {
+                mm.multiply(st.net.layer(i).weight, true, p.delta(i), false, st.back[i]);
+            }
+        }
+        st.prepared = k;
+        return st;
+    }
+
+    private void accumulate(int k, double weight, double[] out, int block) {
+        int n = size(k);
+        Buffers b = buffers.computeIfAbsent(n, m -> new Buffers(net, m));
+        ChunkState st = prepare(k);
+        Pass p = st.net.pass(n);
+        int layers = net.layerCount();
+        int last = layers - 1;
+        Activation act = net.activation();
+        // Forward: directional derivatives of the pre-activations and activations.
+        boolean zero = true; // whether R{h_i} is still identically zero
+        for (int i = 0; i < layers; i++) {
+            double[] ra = b.ra[i].data;
+            if (active[i]) {
+                mm.multiply(v[i], false, p.activation(i), false, b.ra[i]);
+                addColumns(b.ra[i], c[i].data);
+            } else {
+                Arrays.fill(ra, 0);
+            }
+            if (!zero) {
+                mm.multiply(net.layer(i).weight, false, b.rh[i], false, b.tmpOut[i]);
+                add(ra, b.tmpOut[i].data);
+            }
+            zero &= !active[i];
+            if (i < last) {
+                double[] a = p.preActivation(i).data;
+                double[] rh = b.rh[i + 1].data;
+                for (int q = 0; q < rh.length; q++) {
+                    rh[q] = act.derivative(a[q]) * ra[q];
+                }
+            }
+        }
+        // Backward: directional derivatives of the deltas.
+        R064Store z = p.logits();
+        net.loss().hessianTimes(z.data, z.getRowDim(), n, b.ra[last].data, b.rd[last].data);
+        int lowest = Math.max(block, 0);
+        for (int i = last; i > lowest; i--) {
+            R064Store prev = b.rd[i - 1];
+            mm.multiply(net.layer(i).weight, true, b.rd[i], false, prev);
+            if (active[i]) {
+                mm.multiply(v[i], true, p.delta(i), false, b.tmpIn[i]);
+                add(prev.data, b.tmpIn[i].data);
+            }
+            double[] d = prev.data;
+            double[] a = p.preActivation(i - 1).data;
+            if (curved) {
+                double[] back = st.back[i].data;
+                double[] ra = b.ra[i - 1].data;
+                for (int q = 0; q < d.length; q++) {
+                    d[q] = d[q] * act.derivative(a[q]) + back[q] * act.second(a[q]) * ra[q];
+                }
+            } else {
+                for (int q = 0; q < d.length; q++) {
+                    d[q] *= act.derivative(a[q]);
+                }
+            }
+        }
+        // Directional derivatives of the parameter gradients, weighted into out.
+        for (int i = lowest; i < (block >= 0 ? block + 1 : layers); i++) {
+            mm.multiply(b.rd[i], false, p.activation(i), true, gw[i]);
+            if (i > 0) {
+                mm.multiply(p.delta(i), false, b.rh[i], true, gw2[i]);
+                add(gw[i].data, gw2[i].data);
+            }
+            double[] g = gw[i].data;
+            int o = weightOffset[i];
+            for (int q = 0; q < g.length; q++) {
+                out[o + q] += weight * g[q];
+            }
+            int rows = b.rd[i].getRowDim();
+            Arrays.fill(gb, 0, rows, 0);
+            double[] rd = b.rd[i].data;
+            for (int j = 0, col = 0; j < n; j++, col += rows) {
+                for (int r = 0; r < rows; r++) {
+                    gb[r] += rd[col + r];
+                }
+            }
+            o = biasOffset[i];
+            for (int r = 0; r < rows; r++) {
+                out[o + r] += weight * gb[r];
+            }
+        }
+    }
+
+    private static void addColumns(R064Store m, double[] col) {
+        int rows = m.getRowDim();
+        double[] d = m.data;
+        for (int j = 0, o = 0; j < m.getColDim(); j++, o += rows) {
+            for (int r = 0; r < rows; r++) {
+                d[o + r] += col[r];
+            }
+        }
+    }
+
+    private static void add(double[] y, double[] x) {
+        for (int q = 0; q < y.length; q++) {
+            y[q] += x[q];
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Hessian of " + net + " on " + data.size() + " samples (" + chunks + " chunk" + (chunks == 1 ? "" : "s")
+                + " of <= " + chunk + ")";
+    }
+}

@@ -1,0 +1,117 @@
+package dev.softalign.cli;
+
+import dev.softalign.analysis.GradientFlow;
+import dev.softalign.data.Dataset;
+import dev.softalign.data.Datasets;
+import dev.softalign.learn.Rule;
+import dev.softalign.nn.BackwardPath;
+import dev.softalign.nn.ModelFile;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "gradflow", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Gradient flow of a saved model on the first N samples of a split: per layer, the true gradient "
+                + "against the rule's update (norms, cosine), backward-signal norms along both paths, singular values of "
+                + "the error-propagation Jacobian (output error to each layer's input) and the angle between B and W.",
+                "JSON keys (arrays indexed by layer): grad_norm_true, grad_norm_rule, grad_cosine, delta_norm_true, "
+                + "delta_norm_rule, jacobian_sv_max_{true,rule}, jacobian_sv_min_{true,rule}, "
+                + "jacobian_sv_std_{true,rule} (spread of the largest over samples), jacobian_condition_{true,rule}, "
+                + "jacobian_singular_values_{true,rule} (per layer, mean per index), angles_degrees; "
+                + "and rule, path, samples, jacobian_samples, loss."})
+final class GradflowCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, description = "model.safetensors file")
+    Path model;
+    @Option(names = "--dataset", description = "dataset name (default: the one the model was trained on)")
+    String dataset;
+    @Option(names = "--split", description = "train or test (default: ${DEFAULT-VALUE})")
+    String split = "train";
+    @Option(names = "--samples", description = "use the first N samples of the split (default: ${DEFAULT-VALUE})")
+    int samples = 1000;
+    @Option(names = "--jacobian-samples", description = "samples for the Jacobian singular values (default: ${DEFAULT-VALUE})")
+    int jacobianSamples = GradientFlow.DEFAULT_JACOBIAN_SAMPLES;
+    @Option(names = "--rule", description = "rule whose backward path to compare (default: the model's)")
+    String rule;
+    @Option(names = "--json", description = "print one JSON object")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (jacobianSamples < 0) {
+            throw new IllegalArgumentException("--jacobian-samples must be >= 0, got " + jacobianSamples);
+        }
+        ModelFile.Saved saved = ModelFile.load(model);
+        String ruleId = rule != null ? rule : saved.rule();
+        BackwardPath path = Rule.parse(ruleId, 1.0).path();
+        if (path == BackwardPath.DIRECT && saved.net().layer(0).feedback.getRowDim() != saved.net().outputSize()) {
+            throw new IllegalArgumentException("--rule " + ruleId + " needs direct feedback matrices (classes x in), "
+                    + "which " + model + " does not hold");
+        }
+        String name = dataset != null ? dataset : saved.metadata().getOrDefault("dataset", Datasets.DEFAULT);
+        Dataset d = EvaluateCommand.select(Datasets.load(name), split, samples);
+        GradientFlow.Summary s = GradientFlow.of(saved.net(), path, d, jacobianSamples);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("rule", ruleId);
+        out.put("path", path.name().toLowerCase(Locale.ROOT));
+        out.put("samples", s.samples());
+        out.put("jacobian_samples", s.jacobianSamples());
+        out.put("loss", s.loss());
+        out.put("grad_norm_true", s.trueGradNorm());
+        out.put("grad_norm_rule", s.ruleUpdateNorm());
+        out.put("grad_cosine", s.cosine());
+        out.put("delta_norm_true", s.deltaNormTrue());
+        out.put("delta_norm_rule", s.deltaNormRule());
+        jacobian(out, "true", s.jacobianTrue());
+        jacobian(out, "rule", s.jacobianRule());
+        out.put("angles_degrees", s.anglesDegrees());
+        PrintWriter o = spec.commandLine().getOut();
+        if (json) {
+            Output.json(o, out);
+            return 0;
+        }
+        o.println(saved.net() + ", rule " + ruleId + " (" + out.get("path") + " path), " + s.samples() + " samples, loss "
+                + Output.fmt(s.loss()));
+        o.println("layer  |grad|     |update|   cos      |delta| true  |delta| rule  Jsv max true/rule   cond true/rule     angle");
+        for (int i = 0; i < s.cosine().length; i++) {
+            o.println(String.format(Locale.ROOT, "%5d  %-9.3e  %-9.3e  %-7.4f  %-12.4e  %-12.4e  %-8.3g %-8.3g  %-8.3g %-8.3g  %.1f",
+                    i, s.trueGradNorm()[i], s.ruleUpdateNorm()[i], s.cosine()[i], s.deltaNormTrue()[i],
+                    s.deltaNormRule()[i], s.jacobianTrue()[i].max(), s.jacobianRule()[i].max(),
+                    s.jacobianTrue()[i].condition(), s.jacobianRule()[i].condition(), s.anglesDegrees()[i]));
+        }
+        o.flush();
+        return 0;
+    }
+
+    private static void jacobian(Map<String, Object> out, String which, GradientFlow.JacobianSpectrum[] spec) {
+        int n = spec.length;
+        double[] max = new double[n];
+        double[] min = new double[n];
+        double[] std = new double[n];
+        double[] cond = new double[n];
+        double[][] all = new double[n][];
+        for (int i = 0; i < n; i++) {
+            max[i] = spec[i].max();
+            double[] mean = spec[i].mean();
+            min[i] = mean.length == 0 ? Double.NaN : mean[0] / spec[i].condition();
+            std[i] = spec[i].std().length == 0 ? Double.NaN : spec[i].std()[0];
+            cond[i] = spec[i].condition();
+            all[i] = mean;
+        }
+        out.put("jacobian_sv_max_" + which, max);
+        out.put("jacobian_sv_min_" + which, min);
+        out.put("jacobian_sv_std_" + which, std);
+        out.put("jacobian_condition_" + which, cond);
+        out.put("jacobian_singular_values_" + which, all);
+    }
+}
