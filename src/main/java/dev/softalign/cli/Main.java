@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "softalign", mixinStandardHelpOptions = true, version = "softalign 0.1.0",
         description = "Learning without weight transport: train with BP, feedback alignment and one-time soft "
                 + "alignment, then measure Hessian spectra, gradient flow, flatness and robustness.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, ReportCommand.class, ReproduceCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
