@@ -19,7 +19,10 @@ public final class CellResult {
 
     public String id;
     public String status = DONE;
-    /** Why a cell diverged (where, at which loss). */
+    /**
+     * Why a cell diverged: the loss became NaN/infinite ({@link dev.softalign.learn.TrainingDiverged}),
+     * or it ended more than {@link Training#BLOWUP} times above its initial value.
+     */
     public String message;
     public TrainConfig config;
     public Map<String, String> tags = new LinkedHashMap<>();

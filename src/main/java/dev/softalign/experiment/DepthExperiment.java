@@ -107,7 +107,8 @@ public final class DepthExperiment implements Experiment {
         rep.text("Setup, the same for every rule: " + p.describe() + ". Depths " + java.util.Arrays.toString(p.depths())
                 + " hidden layers. Fairness: all rules share the learning rate, the epochs, the initial forward "
                 + "weights and the data order of a seed; the rate is one at which BP and aligned FA train at every "
-                + "depth, and plain FA may diverge at it (a diverged cell is kept, counted as chance accuracy "
+                + "depth, and plain FA may diverge at it (a cell diverges when its loss becomes NaN or ends above "
+                + (int) Training.BLOWUP + "x its initial value; it is kept, counted as chance accuracy "
                 + Fmt.pct(1.0 / classes) + ", and listed in the table).");
         rep.figure(new Figure("accuracy-vs-depth", "Test accuracy against depth",
                 "Final test accuracy (%) against the number of hidden layers, mean over " + p.seeds()

@@ -28,6 +28,13 @@ public final class Training {
 
     public static final String UPDATE_ANGLE_LAYER = "update_angle_layer";
 
+    /**
+     * A run whose final training loss exceeds this multiple of its initial loss counted as
+     * diverged: with ReLUs and cross-entropy a blown-up network's loss grows to 1e20 and beyond
+     * without ever becoming NaN, so {@link TrainingDiverged} alone misses most divergences.
+     */
+    public static final double BLOWUP = 10;
+
     private Training() {
     }
 
@@ -45,6 +52,13 @@ public final class Training {
         try {
             model = Trainer.of(cell.config(), data).listener(rec).run();
             r.history = new ArrayList<>(model.history());
+            double initial = r.history.get(0).trainLoss();
+            double last = r.last().trainLoss();
+            if (!(last <= BLOWUP * initial)) {
+                r.status = CellResult.DIVERGED;
+                r.message = String.format(java.util.Locale.ROOT, "training loss rose from %.4g at initialisation to "
+                        + "%.4g after epoch %d (more than %.0fx): the network blew up", initial, last, r.last().epoch(), BLOWUP);
+            }
         } catch (TrainingDiverged e) {
             r.status = CellResult.DIVERGED;
             r.message = e.getMessage();

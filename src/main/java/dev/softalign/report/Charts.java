@@ -20,6 +20,14 @@ public final class Charts {
     static {
         // Reports are made on servers and in CI; never try to open a display.
         System.setProperty("java.awt.headless", "true");
+        quietLogging();
+    }
+
+    /** Tablesaw logs through SLF4J; without a provider SLF4J prints three warning lines to stderr. */
+    static void quietLogging() {
+        if (System.getProperty("slf4j.internal.verbosity") == null) {
+            System.setProperty("slf4j.internal.verbosity", "ERROR");
+        }
     }
 
     private Charts() {

@@ -42,6 +42,10 @@ public final class Report {
     private record VerdictBlock(List<Verdict> verdicts) implements Block {
     }
 
+    static {
+        Charts.quietLogging();
+    }
+
     private final String title;
     private final List<Block> blocks = new ArrayList<>();
     private final Set<String> names = new HashSet<>();
