@@ -115,6 +115,17 @@ class ReproduceTest {
     }
 
     @Test
+    void theOverviewKeepsEarlierExperimentsWithTheirVerdicts(@TempDir Path out) throws Exception {
+        Preset one = Preset.TEST.withSeeds(1);
+        List<Verdict> depth = Reproduce.run(List.of(new DepthExperiment()), one, out, ImageFormat.PNG, 2, null).get(0).verdicts();
+        Reproduce.run(List.of(new TrainingExperiment()), one, out, ImageFormat.PNG, 2, null);
+        Document doc = ReportTest.checkOffline(out.resolve("index.html"));
+        assertEquals(2, doc.select("a[href$=index.html]").size());
+        assertEquals(depth, Reproduce.readVerdicts(out.resolve("depth/verdict.csv")));
+        assertTrue(doc.text().contains(depth.get(0).claim() + " " + depth.get(0).outcome().label()), doc.text());
+    }
+
+    @Test
     void figureSelection() {
         assertEquals(Experiments.ALL, Experiments.select("all"));
         assertEquals("depth", Experiments.select("1").get(0).id());
