@@ -1,6 +1,7 @@
 package dev.softalign.experiment;
 
 import dev.softalign.data.Split;
+import dev.softalign.learn.TrainedModel;
 import dev.softalign.report.Report;
 import java.util.List;
 
@@ -9,10 +10,11 @@ import java.util.List;
  * ({@link Sweep}) trains/analyses the cells in parallel, stores each result and skips cells
  * already done; the experiment then turns all results into a report ending with a verdict table.
  *
- * <p>To add a figure: implement this (usually: {@link #cells} from the preset, {@link #run}
- * = {@link Training#train} followed by an analysis of {@code trained.net()} whose numbers go
- * into the result's scalars/arrays, and {@link #report} that builds figures from those numbers)
- * and list it in {@link Experiments#ALL}.
+ * <p>To add a figure: implement {@link #cells} (e.g. {@link Groups#conditions} x seeds),
+ * {@link #analyze} (measure the trained network, put the numbers into the result's scalars or
+ * arrays) and {@link #report} (figures from those numbers: {@link dev.softalign.report.Lines},
+ * {@link dev.softalign.report.Density}, ...; verdicts by a stated rule), then list the class in
+ * {@link Experiments#ALL}.
  */
 public interface Experiment {
 
@@ -33,7 +35,20 @@ public interface Experiment {
      * thrown here is recorded as a diverged cell.
      */
     default CellResult run(Cell cell, Split data) {
-        return Training.train(cell, data, 0).result();
+        String probe = cell.tags().get(Training.PROBE_TAG);
+        Training.Trained t = Training.train(cell, data, probe == null ? 0 : Integer.parseInt(probe));
+        if (!t.result().diverged()) {
+            analyze(cell, data, t.model(), t.result());
+        }
+        return t.result();
+    }
+
+    /**
+     * Measures a trained (not diverged) network, e.g. its top Hessian eigenvalue or its accuracy
+     * under attack, and stores the numbers in {@code result.scalars} / {@code result.arrays}.
+     * Runs on a pool thread; the model is this cell's own. Training alone: nothing to add.
+     */
+    default void analyze(Cell cell, Split data, TrainedModel model, CellResult result) {
     }
 
     /** The report from every cell's result (in the order of {@link #cells}); ends with verdicts. */

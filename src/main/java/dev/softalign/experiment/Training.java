@@ -28,6 +28,9 @@ public final class Training {
 
     public static final String UPDATE_ANGLE_LAYER = "update_angle_layer";
 
+    /** Cell tag: probe the update angle on this many training samples (absent: no probe). */
+    public static final String PROBE_TAG = "probe_samples";
+
     /**
      * A run whose final training loss exceeds this multiple of its initial loss counted as
      * diverged: with ReLUs and cross-entropy a blown-up network's loss grows to 1e20 and beyond

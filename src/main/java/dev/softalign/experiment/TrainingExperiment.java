@@ -51,15 +51,10 @@ public final class TrainingExperiment implements Experiment {
                         .seed(seed);
                 cells.add(Cell.of(config, Cell.tags("group", c.label(), "train_samples",
                         Integer.toString(p.trainSamples()), "test_samples", Integer.toString(p.testSamples()),
-                        "probe_samples", Integer.toString(p.probeSamples()))));
+                        Training.PROBE_TAG, Integer.toString(p.probeSamples()))));
             }
         }
         return cells;
-    }
-
-    @Override
-    public CellResult run(Cell cell, Split data) {
-        return Training.train(cell, data, Integer.parseInt(cell.tags().get("probe_samples"))).result();
     }
 
     @Override

@@ -53,6 +53,8 @@ public record Lines(String xLabel, String yLabel, List<Series> series, boolean l
         styler.setChartBackgroundColor(java.awt.Color.WHITE);
         styler.setPlotGridLinesVisible(true);
         styler.setYAxisLogarithmic(logY);
+        // Label the 2x, 5x... ticks too: losses often span less than a decade.
+        styler.setYAxisLogarithmicDecadeOnly(false);
         int index = 0;
         for (Series s : series) {
             if (s.hasError()) {
