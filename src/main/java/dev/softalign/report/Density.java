@@ -46,17 +46,34 @@ public record Density(String xLabel, List<Sample> samples, double bandwidth, int
             return new Lines(xLabel, "density", List.of());
         }
         double h = bandwidth > 0 ? bandwidth : silverman(pooled.stream().mapToDouble(Double::doubleValue).toArray(), hi - lo);
-        lo -= 3 * h;
-        hi += 3 * h;
-        double[] grid = new double[points];
-        for (int i = 0; i < points; i++) {
-            grid[i] = lo + (hi - lo) * i / (points - 1);
+        // Grid ends on round numbers, so that the axis ticks are round too.
+        double step = niceStep((hi - lo + 6 * h) / 10);
+        lo = Math.floor((lo - 3 * h) / step) * step;
+        hi = Math.ceil((hi + 3 * h) / step) * step;
+        // One extra point half a step in: XChart puts ticks on the data values of an equally spaced
+        // x axis (odd numbers for a fine grid), and round ticks on any other.
+        double[] grid = new double[points + 1];
+        grid[0] = lo;
+        grid[1] = lo + 0.5 * (hi - lo) / (points - 1);
+        for (int i = 1; i < points; i++) {
+            grid[i + 1] = lo + (hi - lo) * i / (points - 1);
         }
         List<Series> curves = new ArrayList<>();
         for (Sample s : samples) {
             curves.add(Series.of(s.name(), grid, kde(s, grid, h)));
         }
         return new Lines(xLabel, "density", curves);
+    }
+
+    /** 1, 2 or 5 times a power of ten, at least x. */
+    static double niceStep(double x) {
+        double p = Math.pow(10, Math.floor(Math.log10(x)));
+        for (double m : new double[] {1, 2, 5, 10}) {
+            if (m * p >= x) {
+                return m * p;
+            }
+        }
+        return 10 * p;
     }
 
     static double silverman(double[] v, double range) {
