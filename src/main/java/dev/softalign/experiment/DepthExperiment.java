@@ -110,6 +110,7 @@ public final class DepthExperiment implements Experiment {
                 + "depth, and plain FA may diverge at it (a cell diverges when its loss becomes NaN or ends above "
                 + (int) Training.BLOWUP + "x its initial value; it is kept, counted as chance accuracy "
                 + Fmt.pct(1.0 / classes) + ", and listed in the table).");
+        rep.text("Hyper-parameters: " + p.rationale());
         rep.figure(new Figure("accuracy-vs-depth", "Test accuracy against depth",
                 "Final test accuracy (%) against the number of hidden layers, mean over " + p.seeds()
                         + " seeds with a band of +- one standard deviation. Diverged cells count as chance accuracy.",

@@ -89,6 +89,7 @@ public final class TrainingExperiment implements Experiment {
         rep.text("Setup, the same for every rule: " + p.describe() + ". Curves are means over seeds with a band of "
                 + "+- one standard deviation; a seed whose loss became NaN contributes only the epochs it completed; one whose loss ended above "
                 + (int) Training.BLOWUP + "x its initial value counts as diverged in the table and verdicts.");
+        rep.text("Hyper-parameters: " + p.rationale());
         rep.figure(new Figure("train-loss", "Training loss per epoch",
                 "Mean training loss over each epoch's mini-batches (log scale); epoch 0 is the loss of the "
                         + "initialised network on the training set.",

@@ -91,7 +91,7 @@ class ReproduceTest {
     }
 
     static Preset wild(double lr) {
-        return new Preset("wild", "blobs", 200, 100, 16, new int[] {3}, 3, 3, 3, 1, new double[] {0.5}, lr, 0.9, 20, 0);
+        return new Preset("wild", "blobs", 200, 100, 16, new int[] {3}, 3, 3, 3, 1, new double[] {0.5}, lr, 0.9, 20, 0, "");
     }
 
     @Test
