@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         description = "Learning without weight transport: train with BP, feedback alignment and one-time soft "
                 + "alignment, then measure Hessian spectra, gradient flow, flatness and robustness.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, HessianCommand.class, GradflowCommand.class,
-                AttackCommand.class, CorruptCommand.class, FlatnessCommand.class, BenchCommand.class,
+                AttackCommand.class, CorruptCommand.class, FlatnessCommand.class, ReportCommand.class,
+                ReproduceCommand.class, BenchCommand.class, JshellCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

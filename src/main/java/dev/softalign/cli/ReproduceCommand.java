@@ -1,0 +1,104 @@
+package dev.softalign.cli;
+
+import dev.softalign.experiment.Experiment;
+import dev.softalign.experiment.Experiments;
+import dev.softalign.experiment.Preset;
+import dev.softalign.experiment.Reproduce;
+import dev.softalign.experiment.Sweep;
+import dev.softalign.report.ImageFormat;
+import dev.softalign.report.Verdict;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Reproduce a figure of the paper: run its sweep (cells in parallel; finished cells are kept in "
+                + "OUT/<experiment>/cells/ and never rerun) and write OUT/<experiment>/index.html with charts (PNG + CSV) "
+                + "and a verdict table.",
+                "Figures: depth (1) test accuracy against depth; training (2) training curves and alignment angles. "
+                        + "all runs every implemented figure.",
+                "Example: softalign reproduce all --quick"})
+final class ReproduceCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FIGURE", description = "depth (or 1), training (or 2), or all")
+    String figure;
+    @Option(names = "--quick", description = "minutes, offline, on the bundled 10k/2k Fashion-MNIST subset (default)")
+    boolean quick;
+    @Option(names = "--full", description = "the faithful run on full Fashion-MNIST (fetch it first: datasets/fetch fashion-mnist)")
+    boolean full;
+    @Option(names = "--preset", hidden = true, description = "quick, full or test (seconds, synthetic data; for tests)")
+    String preset;
+    @Option(names = "--seeds", description = "seeds per condition (default: the preset's: 2 quick, 3 full)")
+    Integer seeds;
+    @Option(names = "--out", description = "reports folder (default: ${DEFAULT-VALUE})")
+    Path out = Path.of("reports");
+    @Option(names = "--format", description = "chart format, png or svg (default: ${DEFAULT-VALUE})")
+    String format = "png";
+    @Option(names = "--threads", description = "cells trained at once (default: the number of cores, ${DEFAULT-VALUE})")
+    int threads = Sweep.defaultThreads();
+    @Option(names = "--json", description = "print one JSON object (reports, cells run and reused, verdicts) instead of progress lines")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        int chosen = (quick ? 1 : 0) + (full ? 1 : 0) + (preset != null ? 1 : 0);
+        if (chosen > 1) {
+            throw new IllegalArgumentException("choose one of --quick and --full");
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        }
+        Preset p = full ? Preset.FULL : preset != null ? Preset.parse(preset) : Preset.QUICK;
+        if (seeds != null) {
+            p = p.withSeeds(seeds);
+        }
+        List<Experiment> experiments = Experiments.select(figure);
+        ImageFormat f = ImageFormat.parse(format);
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter log = json ? new PrintWriter(new StringWriter()) : o;
+        List<Reproduce.Done> done = Reproduce.run(experiments, p, out, f, threads, log);
+        if (json) {
+            List<Object> list = new ArrayList<>();
+            for (Reproduce.Done d : done) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("experiment", d.experiment().id());
+                m.put("report", d.index().toString());
+                m.put("cells_run", d.outcome().ran());
+                m.put("cells_reused", d.outcome().reused());
+                m.put("diverged", d.outcome().diverged());
+                m.put("seconds", d.seconds());
+                Map<String, String> v = new LinkedHashMap<>();
+                for (Verdict verdict : d.verdicts()) {
+                    v.put(verdict.claim(), verdict.outcome().label());
+                }
+                m.put("verdicts", v);
+                list.add(m);
+            }
+            Map<String, Object> all = new LinkedHashMap<>();
+            all.put("preset", p.name());
+            all.put("experiments", list);
+            Output.json(o, all);
+        } else {
+            for (Reproduce.Done d : done) {
+                for (Verdict v : d.verdicts()) {
+                    o.println(d.experiment().id() + ": " + v.claim() + ": " + v.outcome().label());
+                }
+            }
+            o.println("wrote " + out.resolve("index.html"));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,114 @@
+package dev.softalign.experiment;
+
+import dev.softalign.data.Split;
+import dev.softalign.report.ImageFormat;
+import dev.softalign.report.Report;
+import dev.softalign.report.Verdict;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import tech.tablesaw.api.ColumnType;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.io.csv.CsvReadOptions;
+
+/**
+ * Runs experiments for a preset: each one's sweep into out/&lt;id&gt;/cells/, its report into
+ * out/&lt;id&gt;/index.html, then an overview out/index.html linking them with their verdicts.
+ */
+public final class Reproduce {
+
+    /** One experiment's report, how its sweep went, and how long it took now. */
+    public record Done(Experiment experiment, Path index, Sweep.Outcome outcome, List<Verdict> verdicts, double seconds) {
+    }
+
+    private Reproduce() {
+    }
+
+    public static List<Done> run(List<Experiment> experiments, Preset preset, Path out, ImageFormat format, int threads,
+            PrintWriter log) {
+        Split data = preset.load();
+        List<Done> done = new ArrayList<>();
+        for (Experiment e : experiments) {
+            long start = System.nanoTime();
+            Path dir = out.resolve(e.id());
+            List<Cell> cells = e.cells(preset);
+            Sweep.Outcome o = Sweep.run(e, cells, data, dir.resolve("cells"), threads, log);
+            Report rep = e.report(preset, data, o.results());
+            double seconds = (System.nanoTime() - start) / 1e9;
+            rep.heading("Reproduction");
+            rep.text(String.format(Locale.ROOT, "Preset %s, %d cells (%d computed in this run, %d read back from "
+                    + "cells/), %d diverged. This run took %.0f s on %d threads. Each cell's result is stored in "
+                    + "cells/<cell-id>.json; rerunning the command reuses them and recomputes nothing.",
+                    preset.name(), cells.size(), o.ran(), o.reused(), o.diverged(), seconds, threads));
+            Path index = rep.write(dir, format);
+            done.add(new Done(e, index, o, rep.verdictList(), seconds));
+            if (log != null) {
+                log.println(e.id() + ": wrote " + index + String.format(Locale.ROOT, " (%.0f s)", seconds));
+                log.flush();
+            }
+        }
+        overview(done, preset, out, format);
+        return done;
+    }
+
+    /**
+     * out/index.html: a link to every experiment report in out (this run's and earlier ones'), with
+     * its verdicts (earlier ones read back from their verdict.csv).
+     */
+    static void overview(List<Done> done, Preset preset, Path out, ImageFormat format) {
+        Report rep = new Report("softalign: reproduction of Cheon, Bae, Paik (2025)");
+        rep.text("Reports of the experiments in this folder; the last run used preset " + preset.name()
+                + " (each report states its own). Figures 3 (gradient flow), 4 (flatness) and 5 (robustness) appear "
+                + "here once their analyses exist.");
+        StringColumn exp = StringColumn.create("experiment");
+        StringColumn claim = StringColumn.create("claim");
+        StringColumn outcome = StringColumn.create("reproduced");
+        for (Experiment e : Experiments.ALL) {
+            Done d = done.stream().filter(x -> x.experiment().id().equals(e.id())).findFirst().orElse(null);
+            Path index = out.resolve(e.id()).resolve("index.html");
+            if (d == null && !Files.isRegularFile(index)) {
+                continue;
+            }
+            rep.link(e.id() + "/index.html", e.title(), d == null ? " (from an earlier run)" : "");
+            List<Verdict> verdicts = d != null ? d.verdicts() : readVerdicts(out.resolve(e.id()).resolve("verdict.csv"));
+            for (Verdict v : verdicts) {
+                exp.append(e.id());
+                claim.append(v.claim());
+                outcome.append(v.outcome().label());
+            }
+        }
+        rep.table("verdicts", "All verdicts", "The rules and measured numbers are in each experiment's report.",
+                Table.create("verdicts", exp, claim, outcome));
+        rep.write(out, format);
+    }
+
+    /** Verdicts from a report's verdict.csv; none if it is missing or unreadable (the link still works). */
+    static List<Verdict> readVerdicts(Path csv) {
+        List<Verdict> out = new ArrayList<>();
+        if (!Files.isRegularFile(csv)) {
+            return out;
+        }
+        try {
+            Table t = Table.read().usingOptions(CsvReadOptions.builder(csv.toFile()).columnTypes(
+                    new ColumnType[] {ColumnType.STRING, ColumnType.STRING, ColumnType.STRING, ColumnType.STRING}));
+            for (int i = 0; i < t.rowCount(); i++) {
+                String label = t.stringColumn("reproduced").get(i);
+                Verdict.Outcome o = Verdict.Outcome.UNDECIDED;
+                for (Verdict.Outcome c : Verdict.Outcome.values()) {
+                    if (c.label().equals(label)) {
+                        o = c;
+                    }
+                }
+                out.add(new Verdict(t.stringColumn("claim").get(i), t.stringColumn("rule").get(i),
+                        t.stringColumn("measured").get(i), o));
+            }
+        } catch (RuntimeException e) {
+            return new ArrayList<>();
+        }
+        return out;
+    }
+}

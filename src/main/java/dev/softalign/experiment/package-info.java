@@ -1,0 +1,19 @@
+/**
+ * Reproduction of the paper's figures as sweeps of independent cells.
+ *
+ * <p>{@link dev.softalign.experiment.Experiment}: cells for a {@link dev.softalign.experiment.Preset},
+ * an optional {@code analyze} of each trained network, and a report ending with verdicts.
+ * {@link dev.softalign.experiment.Sweep} runs cells on a fixed thread pool, stores each result as
+ * cells/&lt;id&gt;.json and never reruns a stored cell. {@link dev.softalign.experiment.Reproduce}
+ * drives experiments and writes the overview. Implemented: figure 1
+ * ({@link dev.softalign.experiment.DepthExperiment}) and figure 2
+ * ({@link dev.softalign.experiment.TrainingExperiment}).
+ *
+ * <p>Adding figure 3, 4 or 5: a class implementing Experiment whose {@code cells} are
+ * {@link dev.softalign.experiment.Groups#conditions} (BP, FA, FA a=...) x seeds (or x a grid of a),
+ * whose {@code analyze} measures {@code model.net()} and stores numbers in {@code result.scalars}
+ * (e.g. "hessian_top", "trace") or {@code result.arrays} (e.g. "eigenvalues", "accuracy_vs_eps"),
+ * and whose {@code report} plots them and computes verdicts by a stated rule; then one line in
+ * {@link dev.softalign.experiment.Experiments#ALL} (and remove the figure from PLANNED).
+ */
+package dev.softalign.experiment;

@@ -1,0 +1,139 @@
+package dev.softalign.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.softalign.report.ImageFormat;
+import dev.softalign.report.ReportTest;
+import dev.softalign.report.Verdict;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReproduceTest {
+
+    static Map<String, FileTime> cellFiles(Path dir) throws IOException {
+        Map<String, FileTime> m = new TreeMap<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                m.put(p.getFileName().toString(), Files.getLastModifiedTime(p));
+            }
+        }
+        return m;
+    }
+
+    @Test
+    void runsResumesWithoutRerunningAndIsIndependentOfScheduling(@TempDir Path out) throws Exception {
+        List<Reproduce.Done> first = Reproduce.run(Experiments.ALL, Preset.TEST, out, ImageFormat.PNG, 2, null);
+        assertEquals(2, first.size());
+        Reproduce.Done depth = first.get(0);
+        int cells = new DepthExperiment().cells(Preset.TEST).size();
+        assertEquals(3 * 2 * 2, cells, "3 conditions x 2 depths x 2 seeds");
+        assertEquals(cells, depth.outcome().ran());
+        assertEquals(0, depth.outcome().reused());
+
+        for (Reproduce.Done d : first) {
+            Document doc = ReportTest.checkOffline(d.index());
+            Element verdict = doc.select("table.verdict").first();
+            assertEquals(d.verdicts().size(), verdict.select("tbody tr").size());
+            assertTrue(d.verdicts().size() >= 2);
+            for (Element row : verdict.select("tbody tr")) {
+                assertTrue(List.of("yes", "no", "partly", "undecided").contains(row.select("td").get(3).text()));
+                assertTrue(row.select("td").get(1).text().contains("yes if"), "the rule is stated");
+            }
+            assertTrue(doc.select("figure img").size() >= 2);
+        }
+        ReportTest.checkOffline(out.resolve("index.html"));
+
+        // A second run reads every cell back: nothing is recomputed, no cell file is rewritten.
+        Path cellDir = out.resolve("depth/cells");
+        Map<String, FileTime> before = cellFiles(cellDir);
+        assertEquals(cells, before.size());
+        List<Reproduce.Done> again = Reproduce.run(Experiments.ALL, Preset.TEST, out, ImageFormat.PNG, 2, null);
+        for (Reproduce.Done d : again) {
+            assertEquals(0, d.outcome().ran(), d.experiment().id());
+        }
+        assertEquals(cells, again.get(0).outcome().reused());
+        assertEquals(before, cellFiles(cellDir));
+        assertEquals(first.get(0).verdicts(), again.get(0).verdicts());
+
+        // Deleting one result reruns that cell only, on one thread this time, with the same numbers.
+        String victim = before.keySet().stream().filter(n -> n.startsWith("fa-a0.9-d3-s2")).findFirst().orElseThrow();
+        CellResult old = Sweep.stored(cellDir.resolve(victim));
+        Files.delete(cellDir.resolve(victim));
+        Reproduce.Done redo = Reproduce.run(List.of(new DepthExperiment()), Preset.TEST, out, ImageFormat.PNG, 1, null).get(0);
+        assertEquals(1, redo.outcome().ran());
+        CellResult now = Sweep.stored(cellDir.resolve(victim));
+        assertEquals(old.history.size(), now.history.size());
+        for (int e = 0; e < old.history.size(); e++) {
+            assertEquals(old.history.get(e).trainLoss(), now.history.get(e).trainLoss(), 0.0);
+            assertEquals(old.history.get(e).testAccuracy(), now.history.get(e).testAccuracy(), 0.0);
+        }
+    }
+
+    @Test
+    void moreSeedsMakeNewCellsAndKeepTheOldOnes(@TempDir Path out) {
+        Preset one = Preset.TEST.withSeeds(1);
+        Reproduce.Done a = Reproduce.run(List.of(new DepthExperiment()), one, out, ImageFormat.PNG, 2, null).get(0);
+        assertEquals(6, a.outcome().ran());
+        Reproduce.Done b = Reproduce.run(List.of(new DepthExperiment()), Preset.TEST, out, ImageFormat.PNG, 2, null).get(0);
+        assertEquals(6, b.outcome().ran());
+        assertEquals(6, b.outcome().reused());
+    }
+
+    static Preset wild(double lr) {
+        return new Preset("wild", "blobs", 200, 100, 16, new int[] {3}, 3, 3, 3, 1, new double[] {0.5}, lr, 0.9, 20, 0, "");
+    }
+
+    @Test
+    void aCellWithANonFiniteLossIsRecordedAsDivergedNotFatal(@TempDir Path out) throws Exception {
+        Reproduce.Done d = Reproduce.run(List.of(new DepthExperiment()), wild(1e300), out, ImageFormat.PNG, 2, null).get(0);
+        assertEquals(3, d.outcome().diverged(), "learning rate 1e300 overflows every rule");
+        CellResult r = d.outcome().results().get(0);
+        assertTrue(r.message.contains("loss is"), r.message);
+        assertEquals(0.25, r.testAccuracy(4), "a diverged cell counts as chance accuracy");
+        assertEquals(CellResult.DIVERGED, Sweep.stored(out.resolve("depth/cells/" + r.id + ".json")).status);
+        assertTrue(Files.readString(d.index()).contains("undecided") || Files.readString(d.index()).contains("no"));
+    }
+
+    @Test
+    void aBlownUpCellCountsAsDiverged(@TempDir Path out) {
+        // At rate 50 ReLU networks blow up to losses near 1e18 without reaching NaN.
+        Reproduce.Done d = Reproduce.run(List.of(new DepthExperiment()), wild(50), out, ImageFormat.PNG, 2, null).get(0);
+        CellResult r = d.outcome().results().stream().filter(CellResult::diverged).findFirst().orElseThrow();
+        assertTrue(r.message.contains("blew up"), r.message);
+        assertTrue(r.last().trainLoss() > Training.BLOWUP * r.history.get(0).trainLoss());
+    }
+
+    @Test
+    void theOverviewKeepsEarlierExperimentsWithTheirVerdicts(@TempDir Path out) throws Exception {
+        Preset one = Preset.TEST.withSeeds(1);
+        List<Verdict> depth = Reproduce.run(List.of(new DepthExperiment()), one, out, ImageFormat.PNG, 2, null).get(0).verdicts();
+        Reproduce.run(List.of(new TrainingExperiment()), one, out, ImageFormat.PNG, 2, null);
+        Document doc = ReportTest.checkOffline(out.resolve("index.html"));
+        assertEquals(2, doc.select("a[href$=index.html]").size());
+        assertEquals(depth, Reproduce.readVerdicts(out.resolve("depth/verdict.csv")));
+        assertTrue(doc.text().contains(depth.get(0).claim() + " " + depth.get(0).outcome().label()), doc.text());
+    }
+
+    @Test
+    void figureSelection() {
+        assertEquals(Experiments.ALL, Experiments.select("all"));
+        assertEquals("depth", Experiments.select("1").get(0).id());
+        assertEquals("training", Experiments.select("training").get(0).id());
+    }
+
+    @Test
+    void verdictOutcomesSeparateTheCases() {
+        assertEquals(Verdict.Outcome.YES, VerdictRulesTest.depth(0.85, 0.84, 0.84, 0.60, 0.83).get(0).outcome());
+    }
+}
