@@ -76,7 +76,7 @@ final class HessianCommand implements Callable<Integer> {
     int densityRuns = 3;
     @Option(names = "--density-steps", description = "Lanczos steps per start (default: ${DEFAULT-VALUE})")
     int densitySteps = 80;
-    @Option(names = "--sigma", description = "Gaussian broadening (default: 1% of the spectrum's spread)")
+    @Option(names = "--sigma", description = "Gaussian broadening (default: 1%% of the spectrum's spread)")
     double sigma = 0;
     @Option(names = "--points", description = "density grid points (default: ${DEFAULT-VALUE})")
     int points = 1000;
