@@ -8,7 +8,6 @@ import dev.softalign.attack.Pgd;
 import dev.softalign.attack.Robustness;
 import dev.softalign.attack.Targeting;
 import dev.softalign.data.Dataset;
-import dev.softalign.data.Datasets;
 import dev.softalign.learn.Rule;
 import dev.softalign.nn.BackwardPath;
 import dev.softalign.nn.ModelFile;
@@ -22,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.DoubleFunction;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,12 +35,10 @@ final class AttackCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "model evaluated (and attacked, unless --source)")
-    Path model;
+    @Mixin
+    ModelOptions input;
     @Option(names = "--source", description = "transfer attack: craft on this model, evaluate on --model")
     Path source;
-    @Option(names = "--dataset", description = "dataset name (default: ${DEFAULT-VALUE})")
-    String dataset = Datasets.DEFAULT;
     @Option(names = "--attack", description = "fgsm, pgd (L-inf) or pgd-l2 (default: ${DEFAULT-VALUE})")
     String attack = "pgd";
     @Option(names = "--eps", split = ",", description = "perturbation budgets, comma-separated (default: 0.05,0.1)")
@@ -81,7 +79,7 @@ final class AttackCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
         }
-        ModelFile.Saved target = ModelFile.load(model);
+        ModelFile.Saved target = input.saved();
         ModelFile.Saved crafted = source == null ? target : ModelFile.load(source);
         if (crafted.net().inputSize() != target.net().inputSize()
                 || crafted.net().outputSize() != target.net().outputSize()) {
@@ -89,11 +87,7 @@ final class AttackCommand implements Callable<Integer> {
                     + crafted.net().outputSize() + " classes but --model has " + target.net().inputSize() + " and "
                     + target.net().outputSize());
         }
-        Dataset data = EvaluateCommand.select(Datasets.load(dataset), "test", samples);
-        if (data.features() != target.net().inputSize()) {
-            throw new IllegalArgumentException("--dataset " + dataset + " has " + data.features()
-                    + " features per sample but the model expects " + target.net().inputSize());
-        }
+        Dataset data = input.data("test", samples);
         BackwardPath path = path(gradient, crafted);
         GradientSource src = new GradientSource(crafted.net(), path);
         DoubleFunction<Attack> at = attackAt(src);
@@ -178,7 +172,7 @@ final class AttackCommand implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("attack", r.attack());
         m.put("norm", r.norm());
-        m.put("model", model.toString());
+        m.put("model", input.model.toString());
         if (source != null) {
             m.put("source", source.toString());
         }

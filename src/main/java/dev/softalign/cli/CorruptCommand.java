@@ -3,10 +3,7 @@ package dev.softalign.cli;
 import dev.softalign.attack.Corruption;
 import dev.softalign.attack.Corruptions;
 import dev.softalign.data.Dataset;
-import dev.softalign.data.Datasets;
-import dev.softalign.nn.ModelFile;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,10 +25,8 @@ final class CorruptCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "model.safetensors file")
-    Path model;
-    @Option(names = "--dataset", description = "dataset name (default: ${DEFAULT-VALUE})")
-    String dataset = Datasets.DEFAULT;
+    @Mixin
+    ModelOptions input;
     @Option(names = "--corruption", split = ",", description = "subset, comma-separated (default: all four)")
     List<String> corruptions;
     @Option(names = "--samples", description = "first N test samples (default: all)")
@@ -50,17 +46,12 @@ final class CorruptCommand implements Callable<Integer> {
                 list.add(Corruption.parse(c.trim()));
             }
         }
-        ModelFile.Saved saved = ModelFile.load(model);
-        Dataset data = EvaluateCommand.select(Datasets.load(dataset), "test", samples);
-        if (data.features() != saved.net().inputSize()) {
-            throw new IllegalArgumentException("--dataset " + dataset + " has " + data.features()
-                    + " features per sample but the model expects " + saved.net().inputSize());
-        }
-        Corruptions.Report r = Corruptions.evaluate(saved.net(), data, list, seed);
+        Dataset data = input.data("test", samples);
+        Corruptions.Report r = Corruptions.evaluate(input.saved().net(), data, list, seed);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("model", model.toString());
+            m.put("model", input.model.toString());
             m.put("samples", r.samples());
             m.put("clean_accuracy", r.cleanAccuracy());
             m.put("clean_loss", r.cleanLoss());
@@ -81,7 +72,7 @@ final class CorruptCommand implements Callable<Integer> {
             Output.json(out, m);
             return 0;
         }
-        out.printf(Locale.ROOT, "%s on %d samples of %s: clean accuracy %.4f%n", saved.net(), r.samples(), data.name(),
+        out.printf(Locale.ROOT, "%s on %d samples of %s: clean accuracy %.4f%n", input.saved().net(), r.samples(), data.name(),
                 r.cleanAccuracy());
         String last = "";
         for (Corruptions.Row row : r.rows()) {

@@ -1,15 +1,12 @@
 package dev.softalign.cli;
 
 import dev.softalign.data.Dataset;
-import dev.softalign.data.Datasets;
-import dev.softalign.data.Split;
 import dev.softalign.learn.Evaluation;
-import dev.softalign.nn.ModelFile;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,10 +18,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "model.safetensors file")
-    Path model;
-    @Option(names = "--dataset", description = "dataset name (default: ${DEFAULT-VALUE})")
-    String dataset = Datasets.DEFAULT;
+    @Mixin
+    ModelOptions input;
     @Option(names = "--split", description = "train or test (default: ${DEFAULT-VALUE})")
     String split = "test";
     @Option(names = "--samples", description = "evaluate only the first N samples (default: all)")
@@ -34,9 +29,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelFile.Saved saved = ModelFile.load(model);
-        Dataset d = select(Datasets.load(dataset), split, samples);
-        Evaluation e = Evaluation.of(saved.net(), d);
+        Dataset d = input.data(split, samples);
+        Evaluation e = Evaluation.of(input.saved().net(), d);
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("accuracy", e.accuracy());
@@ -47,24 +41,5 @@ final class EvaluateCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(d.name() + ": " + e);
         }
         return 0;
-    }
-
-    /** The named split, optionally cut to its first n samples; bad names and counts are one-line errors. */
-    static Dataset select(Split s, String split, Integer n) {
-        Dataset d;
-        if ("test".equals(split)) {
-            d = s.test();
-        } else if ("train".equals(split)) {
-            d = s.train();
-        } else {
-            throw new IllegalArgumentException("--split must be train or test, got '" + split + "'");
-        }
-        if (n != null) {
-            if (n < 1) {
-                throw new IllegalArgumentException("--samples must be >= 1, got " + n);
-            }
-            d = d.first(n);
-        }
-        return d;
     }
 }

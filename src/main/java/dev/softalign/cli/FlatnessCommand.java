@@ -4,10 +4,8 @@ import dev.softalign.analysis.Landscape;
 import dev.softalign.analysis.Sharpness;
 import dev.softalign.analysis.WeightNoise;
 import dev.softalign.data.Dataset;
-import dev.softalign.data.Datasets;
 import dev.softalign.learn.Seeds;
 import dev.softalign.nn.Mlp;
-import dev.softalign.nn.ModelFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,10 +32,8 @@ final class FlatnessCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "model.safetensors file")
-    Path model;
-    @Option(names = "--dataset", description = "dataset name (default: ${DEFAULT-VALUE})")
-    String dataset = Datasets.DEFAULT;
+    @Mixin
+    ModelOptions input;
     @Option(names = "--measure", required = true, description = "sharpness, pacbayes, noise, landscape1d or landscape2d")
     String measure;
     @Option(names = "--split", description = "train or test (default: ${DEFAULT-VALUE})")
@@ -84,16 +81,11 @@ final class FlatnessCommand implements Callable<Integer> {
         if (out != null && !m.startsWith("landscape") && !m.equals("noise")) {
             throw new IllegalArgumentException("--out applies to --measure noise, landscape1d and landscape2d");
         }
-        ModelFile.Saved saved = ModelFile.load(model);
-        Mlp net = saved.net();
-        Dataset data = EvaluateCommand.select(Datasets.load(dataset), split, samples);
-        if (data.features() != net.inputSize()) {
-            throw new IllegalArgumentException("--dataset " + dataset + " has " + data.features()
-                    + " features per sample but the model expects " + net.inputSize());
-        }
+        Dataset data = input.data(split, samples);
+        Mlp net = input.saved().net();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("measure", m);
-        r.put("model", model.toString());
+        r.put("model", input.model.toString());
         r.put("split", split);
         r.put("samples", data.size());
         long start = System.nanoTime();

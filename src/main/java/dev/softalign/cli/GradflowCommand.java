@@ -2,17 +2,16 @@ package dev.softalign.cli;
 
 import dev.softalign.analysis.GradientFlow;
 import dev.softalign.data.Dataset;
-import dev.softalign.data.Datasets;
 import dev.softalign.learn.Rule;
 import dev.softalign.nn.BackwardPath;
 import dev.softalign.nn.ModelFile;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,10 +30,8 @@ final class GradflowCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "model.safetensors file")
-    Path model;
-    @Option(names = "--dataset", description = "dataset name (default: the one the model was trained on)")
-    String dataset;
+    @Mixin
+    ModelOptions input;
     @Option(names = "--split", description = "train or test (default: ${DEFAULT-VALUE})")
     String split = "train";
     @Option(names = "--samples", description = "use the first N samples of the split (default: ${DEFAULT-VALUE})")
@@ -51,15 +48,14 @@ final class GradflowCommand implements Callable<Integer> {
         if (jacobianSamples < 0) {
             throw new IllegalArgumentException("--jacobian-samples must be >= 0, got " + jacobianSamples);
         }
-        ModelFile.Saved saved = ModelFile.load(model);
+        ModelFile.Saved saved = input.saved();
         String ruleId = rule != null ? rule : saved.rule();
         BackwardPath path = Rule.parse(ruleId, 1.0).path();
         if (path == BackwardPath.DIRECT && saved.net().layer(0).feedback.getRowDim() != saved.net().outputSize()) {
             throw new IllegalArgumentException("--rule " + ruleId + " needs direct feedback matrices (classes x in), "
-                    + "which " + model + " does not hold");
+                    + "which " + input.model + " does not hold");
         }
-        String name = dataset != null ? dataset : saved.metadata().getOrDefault("dataset", Datasets.DEFAULT);
-        Dataset d = EvaluateCommand.select(Datasets.load(name), split, samples);
+        Dataset d = input.data(split, samples);
         GradientFlow.Summary s = GradientFlow.of(saved.net(), path, d, jacobianSamples);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("rule", ruleId);

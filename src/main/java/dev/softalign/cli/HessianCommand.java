@@ -8,10 +8,8 @@ import dev.softalign.analysis.LinearOperator;
 import dev.softalign.analysis.PowerIteration;
 import dev.softalign.analysis.SpectralDensity;
 import dev.softalign.data.Dataset;
-import dev.softalign.data.Datasets;
 import dev.softalign.nn.ModelFile;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,10 +36,8 @@ final class HessianCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "model.safetensors file")
-    Path model;
-    @Option(names = "--dataset", description = "dataset name (default: the one the model was trained on)")
-    String dataset;
+    @Mixin
+    ModelOptions input;
     @Option(names = "--split", description = "train or test (default: ${DEFAULT-VALUE})")
     String split = "train";
     @Option(names = "--samples", description = "use the first N samples of the split (default: ${DEFAULT-VALUE})")
@@ -102,9 +99,8 @@ final class HessianCommand implements Callable<Integer> {
         if (chunk < 1) {
             throw new IllegalArgumentException("--chunk must be >= 1, got " + chunk);
         }
-        ModelFile.Saved saved = ModelFile.load(model);
-        String name = dataset != null ? dataset : saved.metadata().getOrDefault("dataset", Datasets.DEFAULT);
-        Dataset d = EvaluateCommand.select(Datasets.load(name), split, samples);
+        ModelFile.Saved saved = input.saved();
+        Dataset d = input.data(split, samples);
         long start = System.nanoTime();
         Hessian h = Hessian.of(saved.net(), d, chunk);
         if (layer != null && (layer < 0 || layer >= h.layerCount())) {

@@ -1,0 +1,60 @@
+package dev.softalign.cli;
+
+import dev.softalign.data.Dataset;
+import dev.softalign.data.Datasets;
+import dev.softalign.data.Split;
+import dev.softalign.nn.ModelFile;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** --model and --dataset, shared by every command that analyses a saved model. */
+final class ModelOptions {
+
+    @Option(names = "--model", required = true, description = "model.safetensors file")
+    Path model;
+    @Option(names = "--dataset", description = "dataset name (default: the one the model was trained on)")
+    String dataset;
+
+    private ModelFile.Saved saved;
+
+    ModelFile.Saved saved() {
+        if (saved == null) {
+            saved = ModelFile.load(model);
+        }
+        return saved;
+    }
+
+    String datasetName() {
+        return dataset != null ? dataset : saved().metadata().getOrDefault("dataset", Datasets.DEFAULT);
+    }
+
+    /** The first n samples (null: all) of the named split, checked against the model's input size. */
+    Dataset data(String split, Integer n) {
+        Dataset d = select(Datasets.load(datasetName()), split, n);
+        int inputs = saved().net().inputSize();
+        if (d.features() != inputs) {
+            throw new IllegalArgumentException("--dataset " + datasetName() + " has " + d.features()
+                    + " features per sample but " + model + " expects " + inputs);
+        }
+        return d;
+    }
+
+    /** The named split, optionally cut to its first n samples; bad names and counts are one-line errors. */
+    static Dataset select(Split s, String split, Integer n) {
+        Dataset d;
+        if ("test".equals(split)) {
+            d = s.test();
+        } else if ("train".equals(split)) {
+            d = s.train();
+        } else {
+            throw new IllegalArgumentException("--split must be train or test, got '" + split + "'");
+        }
+        if (n != null) {
+            if (n < 1) {
+                throw new IllegalArgumentException("--samples must be >= 1, got " + n);
+            }
+            d = d.first(n);
+        }
+        return d;
+    }
+}
