@@ -6,33 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class CliTest {
 
     @TempDir
     Path tmp;
 
-    record Result(int code, String out, String err) {
+    static CommandRun run(String... args) {
+        return CommandRun.of(args);
     }
 
-    static Result run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
-    static void assertOneLineError(Result r, String mustContain) {
+    static void assertOneLineError(CommandRun r, String mustContain) {
         assertTrue(r.code() != 0, "exit code should be non-zero");
         String e = r.err().strip();
         assertEquals(1, e.lines().count(), "one line expected, got: " + e);
@@ -42,7 +30,7 @@ class CliTest {
     @Test
     void everyCommandHasHelp() {
         for (String cmd : Main.commandLine().getSubcommands().keySet()) {
-            Result r = run(cmd, "--help");
+            CommandRun r = run(cmd, "--help");
             assertEquals(0, r.code(), cmd);
             assertTrue(r.out().contains("Usage: softalign " + cmd), cmd + ": " + r.out());
         }
@@ -51,12 +39,12 @@ class CliTest {
     @Test
     void trainThenEvaluatePrintsJson() {
         Path out = tmp.resolve("run");
-        Result t = run("train", "--dataset", "blobs", "--rule", "fa", "--align", "0.5", "--depth", "2", "--width", "16",
+        CommandRun t = run("train", "--dataset", "blobs", "--rule", "fa", "--align", "0.5", "--depth", "2", "--width", "16",
                 "--epochs", "2", "--batch", "32", "--lr", "0.02", "--out", out.toString(), "--json");
         assertEquals(0, t.code(), t.err());
         JsonObject summary = JsonParser.parseString(t.out()).getAsJsonObject();
         assertEquals(2, summary.get("epochs").getAsInt());
-        Result e = run("evaluate", "--model", out.resolve("model.safetensors").toString(), "--dataset", "blobs",
+        CommandRun e = run("evaluate", "--model", out.resolve("model.safetensors").toString(), "--dataset", "blobs",
                 "--split", "test", "--json");
         assertEquals(0, e.code(), e.err());
         JsonObject ev = JsonParser.parseString(e.out()).getAsJsonObject();
@@ -101,7 +89,7 @@ class CliTest {
     void unwritableOutputFolderIsAOneLineError() throws IOException {
         Path file = tmp.resolve("plain-file");
         Files.writeString(file, "keep me");
-        Result r = run("train", "--dataset", "blobs", "--epochs", "0", "--width", "4", "--out", file.resolve("run").toString());
+        CommandRun r = run("train", "--dataset", "blobs", "--epochs", "0", "--width", "4", "--out", file.resolve("run").toString());
         assertOneLineError(r, "plain-file");
         assertEquals("keep me", Files.readString(file));
     }

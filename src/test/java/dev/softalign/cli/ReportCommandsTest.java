@@ -3,34 +3,22 @@ package dev.softalign.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ReportCommandsTest {
 
-    record Result(int code, String out, String err) {
-    }
-
-    static Result run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
+    static CommandRun run(String... args) {
+        return CommandRun.of(args);
     }
 
     @Test
     void reportOfATrainedRun(@TempDir Path tmp) throws Exception {
         Path runDir = tmp.resolve("r");
         assertEquals(0, run("train", "--dataset", "blobs", "--epochs", "1", "--width", "8", "--out", runDir.toString(), "--json").code());
-        Result r = run("report", runDir.toString());
+        CommandRun r = run("report", runDir.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(Files.isRegularFile(runDir.resolve("report/index.html")));
         assertTrue(Files.size(runDir.resolve("report/loss.png")) > 1000);
@@ -39,7 +27,7 @@ class ReportCommandsTest {
 
     @Test
     void reportErrorsAreOneLine(@TempDir Path tmp) {
-        Result r = run("report", tmp.resolve("missing").toString());
+        CommandRun r = run("report", tmp.resolve("missing").toString());
         assertEquals(1, r.code());
         assertEquals("report: error: " + tmp.resolve("missing") + ": no such run folder", r.err().trim());
         r = run("report", tmp.toString());
@@ -51,7 +39,7 @@ class ReportCommandsTest {
 
     @Test
     void reproduceErrorsAreOneLine() {
-        Result r = run("reproduce", "3");
+        CommandRun r = run("reproduce", "3");
         assertEquals(1, r.code());
         assertTrue(r.err().trim().startsWith("reproduce: error: figure 3, gradient flow"), r.err());
         assertTrue(r.err().contains("not implemented yet"));
@@ -69,7 +57,7 @@ class ReportCommandsTest {
 
     @Test
     void reproduceTestPresetAsJson(@TempDir Path tmp) {
-        Result r = run("reproduce", "depth", "--preset", "test", "--seeds", "1", "--out", tmp.toString(), "--json");
+        CommandRun r = run("reproduce", "depth", "--preset", "test", "--seeds", "1", "--out", tmp.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(r.out().trim()).getAsJsonObject();
         assertEquals("test", o.get("preset").getAsString());

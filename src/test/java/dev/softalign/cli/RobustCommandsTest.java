@@ -6,21 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.softalign.data.Datasets;
 import dev.softalign.data.Split;
 import dev.softalign.learn.TrainConfig;
 import dev.softalign.learn.Trainer;
 import dev.softalign.nn.ModelFile;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** attack, corrupt and flatness on small blobs models: JSON keys, determinism, one-line errors. */
 class RobustCommandsTest {
@@ -42,27 +38,15 @@ class RobustCommandsTest {
         fa = dir.resolve("fa.safetensors").toString();
     }
 
-    record Run(int code, String out, String err) {
-        JsonObject json() {
-            return JsonParser.parseString(out).getAsJsonObject();
-        }
-    }
-
-    static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Run(code, out.toString().trim(), err.toString().trim());
+    static CommandRun run(String... args) {
+        return CommandRun.of(args);
     }
 
     @Test
     void attackPrintsTheContractKeysAndIsDeterministic() {
         String[] args = {"attack", "--model", bp, "--dataset", "blobs", "--attack", "pgd", "--eps", "0.1,0.02",
             "--steps", "5", "--random-start", "false", "--samples", "200", "--json"};
-        Run r = run(args);
+        CommandRun r = run(args);
         assertEquals(0, r.code(), r.err());
         JsonObject j = r.json();
         double clean = j.get("clean_accuracy").getAsDouble();
@@ -114,7 +98,7 @@ class RobustCommandsTest {
 
     @Test
     void badOptionsAreOneLineErrors() {
-        Run r = run("attack", "--model", bp, "--dataset", "blobs", "--attack", "cw");
+        CommandRun r = run("attack", "--model", bp, "--dataset", "blobs", "--attack", "cw");
         assertEquals(1, r.code());
         assertTrue(r.err().startsWith("attack: error: --attack must be"), r.err());
         assertFalse(r.err().contains("\n"));
@@ -123,7 +107,7 @@ class RobustCommandsTest {
         assertEquals(1, run("attack", "--model", bp, "--dataset", "fashion-mnist-small", "--samples", "10").code());
         assertEquals(1, run("flatness", "--model", bp, "--dataset", "blobs", "--measure", "curvature").code());
         assertEquals(1, run("corrupt", "--model", bp, "--dataset", "blobs", "--corruption", "fog").code());
-        Run missing = run("attack", "--model", dir.resolve("none.safetensors").toString(), "--dataset", "blobs");
+        CommandRun missing = run("attack", "--model", dir.resolve("none.safetensors").toString(), "--dataset", "blobs");
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("none.safetensors"), missing.err());
     }

@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** hessian and gradflow commands: JSON contract, agreement with the dense oracle, one-line errors. */
 class SpectraCommandsTest {
@@ -22,23 +19,14 @@ class SpectraCommandsTest {
     static String bp;
     static String fa;
 
-    record Result(int code, String out, String err) {
-    }
-
-    static Result run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int code = cl.execute(args);
-        return new Result(code, out.toString(), err.toString());
+    static CommandRun run(String... args) {
+        return CommandRun.of(args);
     }
 
     @BeforeAll
     static void train() {
         for (String rule : new String[] {"bp", "fa"}) {
-            Result r = run("train", "--dataset", "blobs", "--rule", rule, "--depth", "1", "--width", "8", "--epochs", "1",
+            CommandRun r = run("train", "--dataset", "blobs", "--rule", rule, "--depth", "1", "--width", "8", "--epochs", "1",
                     "--activation", "tanh", "--log-every", "1", "--out", dir.resolve(rule).toString(), "--json");
             assertEquals(0, r.code(), r.err());
         }
@@ -64,7 +52,7 @@ class SpectraCommandsTest {
 
     @Test
     void hessianJsonMatchesTheDenseEigendecomposition() {
-        Result r = run("hessian", "--model", fa, "--samples", "200", "--top", "2", "--bottom", "1", "--tol", "1e-10",
+        CommandRun r = run("hessian", "--model", fa, "--samples", "200", "--top", "2", "--bottom", "1", "--tol", "1e-10",
                 "--trace", "--trace-max", "300", "--density", "--dense", "--json");
         assertEquals(0, r.code(), r.err());
         JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
@@ -91,14 +79,14 @@ class SpectraCommandsTest {
 
     @Test
     void powerMethodAndLayerBlock() {
-        Result r = run("hessian", "--model", bp, "--samples", "100", "--method", "power", "--layer", "1", "--json");
+        CommandRun r = run("hessian", "--model", bp, "--samples", "100", "--method", "power", "--layer", "1", "--json");
         assertEquals(0, r.code(), r.err());
         JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
         assertEquals(8 * 4 + 4, o.get("parameters").getAsInt());
         assertEquals("power", o.get("method").getAsString());
         assertEquals(1, o.getAsJsonArray("top_eigenvalues").size());
         assertTrue(o.get("top_eigenvalues").getAsJsonArray().get(0).getAsDouble() > 0);
-        Result text = run("hessian", "--model", bp, "--samples", "50", "--trace", "--density", "--density-steps", "10");
+        CommandRun text = run("hessian", "--model", bp, "--samples", "50", "--trace", "--density", "--density-steps", "10");
         assertEquals(0, text.code(), text.err());
         assertTrue(text.out().contains("trace: ") && text.out().contains("density: ")
                 && text.out().contains("top_eigenvalues: ["), text.out());
@@ -106,28 +94,28 @@ class SpectraCommandsTest {
 
     @Test
     void perLayerBlocksMatchTheirDenseEigenvalues() {
-        Result r = run("hessian", "--model", fa, "--samples", "100", "--top", "1", "--tol", "1e-10", "--per-layer", "--json");
+        CommandRun r = run("hessian", "--model", fa, "--samples", "100", "--top", "1", "--tol", "1e-10", "--per-layer", "--json");
         assertEquals(0, r.code(), r.err());
         JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
         JsonArray layers = o.getAsJsonArray("layers");
         assertEquals(2, layers.size());
         for (int i = 0; i < 2; i++) {
             JsonObject l = layers.get(i).getAsJsonObject();
-            Result d = run("hessian", "--model", fa, "--samples", "100", "--layer", Integer.toString(i), "--top", "0",
+            CommandRun d = run("hessian", "--model", fa, "--samples", "100", "--layer", Integer.toString(i), "--top", "0",
                     "--dense", "--json");
             double want = JsonParser.parseString(d.out()).getAsJsonObject().getAsJsonArray("eigenvalues").get(0)
                     .getAsDouble();
             assertEquals(want, l.getAsJsonArray("top_eigenvalues").get(0).getAsDouble(), 1e-8 * Math.abs(want));
             assertEquals(i, l.get("layer").getAsInt());
         }
-        Result text = run("hessian", "--model", fa, "--samples", "50", "--per-layer", "--trace", "--trace-max", "5");
+        CommandRun text = run("hessian", "--model", fa, "--samples", "50", "--per-layer", "--trace", "--trace-max", "5");
         assertEquals(0, text.code(), text.err());
         assertTrue(text.out().contains("layer block: layer=1"), text.out());
     }
 
     @Test
     void gradflowJson() {
-        Result r = run("gradflow", "--model", bp, "--samples", "100", "--json");
+        CommandRun r = run("gradflow", "--model", bp, "--samples", "100", "--json");
         assertEquals(0, r.code(), r.err());
         JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
         for (double c : doubles(o.getAsJsonArray("grad_cosine"))) {
@@ -138,7 +126,7 @@ class SpectraCommandsTest {
             "jacobian_singular_values_true", "angles_degrees"}) {
             assertEquals(2, o.getAsJsonArray(k).size(), k);
         }
-        Result f = run("gradflow", "--model", fa, "--samples", "100", "--json");
+        CommandRun f = run("gradflow", "--model", fa, "--samples", "100", "--json");
         JsonObject fo = JsonParser.parseString(f.out()).getAsJsonObject();
         assertEquals("feedback", fo.get("path").getAsString());
         assertTrue(doubles(fo.getAsJsonArray("grad_cosine"))[0] < 1);
@@ -162,7 +150,7 @@ class SpectraCommandsTest {
             {"gradflow", "--model", bp, "--rule", "nope"},
         };
         for (String[] c : cases) {
-            Result r = run(c);
+            CommandRun r = run(c);
             assertEquals(1, r.code(), String.join(" ", c) + ": " + r.err());
             assertEquals(1, r.err().strip().lines().count(), r.err());
         }
