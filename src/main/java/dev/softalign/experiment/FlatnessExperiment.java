@@ -115,6 +115,9 @@ public final class FlatnessExperiment implements Experiment {
                 + "Density: stochastic Lanczos quadrature, " + SLQ_RUNS + " starts of " + SLQ_STEPS + " steps, Gaussian "
                 + "broadening of 1% of the spread. Weight noise: every parameter plus sigma times a standard normal, "
                 + DRAWS + " draws per sigma (the same draws at every sigma). All seeded by the cell's seed.");
+        rep.text("Caveat: the rules end at different training losses (table); a network that learned less may sit "
+                + "in a different region of the landscape, so the comparison is between the minima each rule reaches "
+                + "in the same budget, as in the claim, not between equally trained networks.");
         rep.text("Hyper-parameters: " + p.rationale());
         double[] topMean = new double[groups.size()];
         double[] topSd = new double[groups.size()];

@@ -152,6 +152,9 @@ public final class RobustnessExperiment implements Experiment {
                 + " eps / steps from a random start, projected to the eps-ball and clipped to [0,1]. Corruptions: "
                 + "Gaussian noise, salt-and-pepper, Gaussian blur and contrast at severities 1-5 (blur only for image "
                 + "data). Seeded by the cell's seed. A diverged cell counts at chance accuracy.");
+        rep.text("Caveat: robust and corrupted accuracies are absolute, so they carry each condition's clean "
+                + "accuracy with them (the 'clean' line and the table's first column); the eps of the comparison across "
+                + "a (" + REF_EPS + ") was fixed before any run.");
         rep.text("Hyper-parameters: " + p.rationale());
         double[] x = new double[EPS.length + 1];
         System.arraycopy(EPS, 0, x, 1, EPS.length);
