@@ -25,15 +25,16 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Reproduce a figure of the paper: run its sweep (cells in parallel; finished cells are kept in "
                 + "OUT/<experiment>/cells/ and never rerun) and write OUT/<experiment>/index.html with charts (PNG + CSV) "
                 + "and a verdict table.",
-                "Figures: depth (1) test accuracy against depth; training (2) training curves and alignment angles. "
-                        + "all runs every implemented figure.",
+                "Figures: depth (1) test accuracy against depth; training (2) training curves and alignment angles; "
+                        + "gradflow (3) gradient flow across depth; flatness (4) Hessian spectrum and weight noise; "
+                        + "robustness (5) FGSM/PGD and corruptions against the alignment degree. all runs every figure.",
                 "Example: softalign reproduce all --quick"})
 final class ReproduceCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "FIGURE", description = "depth (or 1), training (or 2), or all")
+    @Parameters(paramLabel = "FIGURE", description = "depth (1), training (2), gradflow (3), flatness (4), robustness (5), or all")
     String figure;
     @Option(names = "--quick", description = "minutes, offline, on the bundled 10k/2k Fashion-MNIST subset (default)")
     boolean quick;

@@ -13,15 +13,20 @@ import java.util.Locale;
  * @param trainSamples cut the training set to its first n samples (0: all)
  * @param curveDepth the depth of the training-curve experiment
  * @param probeSamples training samples on which the angle between the rule's update and the true gradient is measured
+ * @param analysisDepth depth of the flatness and robustness experiments (figures 4, 5); gradient flow uses curveDepth
+ * @param analysisSamples samples of the Hessian, gradient-flow, attack and corruption subsets (figures 3-5)
+ * @param robustAligns alignment degrees a swept by the robustness experiment (figure 5), BP beside them
+ * @param pgdSteps steps of the L-inf PGD attack (figure 5)
  * @param rationale why these hyper-parameters, in a sentence for the reports
  */
 public record Preset(String name, String dataset, int trainSamples, int testSamples, int width, int[] depths,
         int epochs, int curveDepth, int curveEpochs, int seeds, double[] aligns, double lr, double momentum,
-        int batch, int probeSamples, String rationale) {
+        int batch, int probeSamples, int analysisDepth, int analysisSamples, double[] robustAligns, int pgdSteps,
+        String rationale) {
 
     /** Seconds, not minutes: synthetic blobs, tiny networks. For tests. */
     public static final Preset TEST = new Preset("test", "blobs", 400, 200, 16, new int[] {1, 3}, 2, 2, 3, 2,
-            new double[] {0.9}, 0.01, 0.9, 50, 64,
+            new double[] {0.9}, 0.01, 0.9, 50, 64, 2, 100, new double[] {0, 0.5, 1}, 3,
             "A tiny synthetic preset that exercises the whole pipeline in seconds; its numbers mean nothing.");
 
     /**
@@ -30,20 +35,23 @@ public record Preset(String name, String dataset, int trainSamples, int testSamp
      * at it, as the paper claims it does.
      */
     public static final Preset QUICK = new Preset("quick", "fashion-mnist-small", 0, 0, 128, new int[] {2, 4, 6, 8}, 4,
-            6, 8, 2, new double[] {0.5, 0.9}, 0.001, 0.9, 64, 512,
+            6, 8, 2, new double[] {0.5, 0.9}, 0.001, 0.9, 64, 512, 4, 500, new double[] {0, 0.5, 0.75, 0.9, 1}, 10,
             "The learning rate comes from a pilot at depth 8, width 128, 4 epochs, seed 1, over the grid {0.01, 0.003, "
                     + "0.001}: at 0.01 plain FA and FA a=0.9 blew up (training loss above 1e24) and FA a=0.5 stayed at "
                     + "chance; at 0.003 plain FA and FA a=0.5 blew up; BP trained at both (82%, 81% test accuracy). "
                     + "0.001 is the largest rate at which no rule blew up (BP 76%, FA 36%, FA a=0.5 55%, FA a=0.9 76%), "
                     + "so plain FA's weakness at depth is not an artefact of a rate too large for it. Width, depths and "
-                    + "epochs keep `reproduce all --quick` within minutes on 2 cores.");
+                    + "epochs keep `reproduce all --quick` within minutes on 2 cores; figures 4 and 5 train at depth 4 and "
+                    + "measure on 500-sample subsets (Hessian, attacks with PGD-10, corruptions) for the same reason.");
 
     /** The faithful run: full Fashion-MNIST (fetch it first with datasets/fetch), more epochs, 3 seeds. */
     public static final Preset FULL = new Preset("full", "fashion-mnist", 0, 0, 256, new int[] {2, 4, 6, 8, 10}, 20,
-            8, 30, 3, new double[] {0.25, 0.5, 0.75, 0.9}, 0.001, 0.9, 64, 1024,
+            8, 30, 3, new double[] {0.25, 0.5, 0.75, 0.9}, 0.001, 0.9, 64, 1024, 6, 2000,
+            new double[] {0, 0.25, 0.5, 0.75, 0.9, 1}, 20,
             "The quick preset's shared learning rate (0.001, the largest of its pilot grid at which no rule blew "
                     + "up at depth 8), on the full data with the lab's earlier setup: SGD with momentum 0.9 "
-                    + "and 3 trials; width 256 and depths up to 10 as in the likely figure 1.");
+                    + "and 3 trials; width 256 and depths up to 10 as in the likely figure 1; figures 4 and 5 at depth 6 "
+                    + "on 2000-sample subsets, PGD-20.");
 
     public static List<Preset> all() {
         return List.of(TEST, QUICK, FULL);
@@ -63,7 +71,8 @@ public record Preset(String name, String dataset, int trainSamples, int testSamp
             throw new IllegalArgumentException("--seeds must be >= 1, got " + n);
         }
         return new Preset(name, dataset, trainSamples, testSamples, width, depths, epochs, curveDepth, curveEpochs, n,
-                aligns, lr, momentum, batch, probeSamples, rationale);
+                aligns, lr, momentum, batch, probeSamples, analysisDepth, analysisSamples, robustAligns, pgdSteps,
+                rationale);
     }
 
     /** The preset's data, cut to its sample counts. */

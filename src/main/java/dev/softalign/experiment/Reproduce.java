@@ -62,8 +62,7 @@ public final class Reproduce {
     static void overview(List<Done> done, Preset preset, Path out, ImageFormat format) {
         Report rep = new Report("softalign: reproduction of Cheon, Bae, Paik (2025)");
         rep.text("Reports of the experiments in this folder; the last run used preset " + preset.name()
-                + " (each report states its own). Figures 3 (gradient flow), 4 (flatness) and 5 (robustness) appear "
-                + "here once their analyses exist.");
+                + " (each report states its own).");
         StringColumn exp = StringColumn.create("experiment");
         StringColumn claim = StringColumn.create("claim");
         StringColumn outcome = StringColumn.create("reproduced");

@@ -96,19 +96,28 @@ public final class Training {
         net.backward(p, path, update, false);
         int layers = net.layerCount();
         double[] out = new double[layers + 1];
-        double dot = 0;
-        double nt = 0;
-        double nu = 0;
+        double[][] t = new double[layers][];
+        double[][] u = new double[layers][];
         for (int l = 0; l < layers; l++) {
-            double[] t = truth.weight[l].data;
-            double[] u = update.weight[l].data;
-            out[l] = Vectors.angleDegrees(t, u);
-            dot += Vectors.dot(t, u);
-            nt += Vectors.dot(t, t);
-            nu += Vectors.dot(u, u);
+            t[l] = truth.weight[l].data;
+            u[l] = update.weight[l].data;
+            out[l] = Vectors.angleDegrees(t[l], u[l]);
         }
-        double cos = dot / Math.sqrt(nt * nu);
-        out[layers] = Math.toDegrees(Math.acos(Math.max(-1, Math.min(1, cos))));
+        out[layers] = Vectors.angleDegrees(concat(t), concat(u));
+        return out;
+    }
+
+    private static double[] concat(double[][] parts) {
+        int n = 0;
+        for (double[] p : parts) {
+            n += p.length;
+        }
+        double[] out = new double[n];
+        int o = 0;
+        for (double[] p : parts) {
+            System.arraycopy(p, 0, out, o, p.length);
+            o += p.length;
+        }
         return out;
     }
 

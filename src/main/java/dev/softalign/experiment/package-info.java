@@ -6,10 +6,13 @@
  * {@link dev.softalign.experiment.Sweep} runs cells on a fixed thread pool, stores each result as
  * cells/&lt;id&gt;.json and never reruns a stored cell. {@link dev.softalign.experiment.Reproduce}
  * drives experiments and writes the overview. Implemented: figure 1
- * ({@link dev.softalign.experiment.DepthExperiment}) and figure 2
- * ({@link dev.softalign.experiment.TrainingExperiment}).
+ * ({@link dev.softalign.experiment.DepthExperiment}), figure 2
+ * ({@link dev.softalign.experiment.TrainingExperiment}), figure 3
+ * ({@link dev.softalign.experiment.GradflowExperiment}), figure 4
+ * ({@link dev.softalign.experiment.FlatnessExperiment}) and figure 5
+ * ({@link dev.softalign.experiment.RobustnessExperiment}).
  *
- * <p>Adding figure 3, 4 or 5: a class implementing Experiment whose {@code cells} are
+ * <p>Adding a figure: a class implementing Experiment whose {@code cells} are
  * {@link dev.softalign.experiment.Groups#conditions} (BP, FA, FA a=...) x seeds (or x a grid of a),
  * whose {@code analyze} measures {@code model.net()} and stores numbers in {@code result.scalars}
  * (e.g. "hessian_top", "trace") or {@code result.arrays} (e.g. "eigenvalues", "accuracy_vs_eps"),

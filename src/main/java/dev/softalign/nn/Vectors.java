@@ -38,9 +38,25 @@ public final class Vectors {
         return na == 0 || nb == 0 ? 0 : dot(a, b) / (na * nb);
     }
 
-    /** Angle between a and b in degrees. */
+    /**
+     * Angle between a and b in degrees, as 2 atan2(|u - v|, |u + v|) of the unit vectors: acos of
+     * the cosine loses half the digits near 0 and 180 degrees, where alignment angles often are.
+     * 90 when either vector is zero.
+     */
     public static double angleDegrees(double[] a, double[] b) {
-        double c = Math.max(-1, Math.min(1, cosine(a, b)));
-        return Math.toDegrees(Math.acos(c));
+        double na = norm(a);
+        double nb = norm(b);
+        if (na == 0 || nb == 0) {
+            return 90;
+        }
+        double minus = 0;
+        double plus = 0;
+        for (int i = 0; i < a.length; i++) {
+            double u = a[i] / na;
+            double v = b[i] / nb;
+            minus += (u - v) * (u - v);
+            plus += (u + v) * (u + v);
+        }
+        return Math.toDegrees(2 * Math.atan2(Math.sqrt(minus), Math.sqrt(plus)));
     }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class VerdictRulesTest {
 
     static final Preset P = new Preset("t", "blobs", 0, 0, 8, new int[] {2, 8}, 1, 8, 3, 1, new double[] {0.9}, 0.01,
-            0.9, 10, 0, "");
+            0.9, 10, 0, 2, 100, new double[] {0, 0.5, 1}, 3, "");
 
     static CellResult cell(String group, String rule, Double align, int depth, double... trainLossThenAcc) {
         CellResult r = new CellResult();

@@ -137,4 +137,19 @@ class GradientCheckTest {
         }
         assertEquals(expected / 5, loss, 1e-12);
     }
+
+    @org.junit.jupiter.api.Test
+    void anglesAreAccurateNearZeroAndMatchAcosElsewhere() {
+        double[] a = {1, 2, 3};
+        // A tiny angle, exactly representable: acos of the cosine would round it to 0.
+        double eps = Math.scalb(1.0, -30);
+        assertEquals(Math.toDegrees(Math.atan(eps)), Vectors.angleDegrees(new double[] {0, 0, 1}, new double[] {eps, 0, 1}),
+                1e-12 * Math.toDegrees(eps));
+        assertEquals(0.0, Vectors.angleDegrees(a, a.clone()), 0);
+        assertEquals(180.0, Vectors.angleDegrees(a, new double[] {-1, -2, -3}), 1e-12);
+        double[] b = {-2, 0.5, 1};
+        double expected = Math.toDegrees(Math.acos(Vectors.dot(a, b) / (Vectors.norm(a) * Vectors.norm(b))));
+        assertEquals(expected, Vectors.angleDegrees(a, b), 1e-12);
+        assertEquals(90.0, Vectors.angleDegrees(a, new double[3]), 0);
+    }
 }

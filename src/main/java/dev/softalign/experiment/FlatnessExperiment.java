@@ -1,0 +1,296 @@
+package dev.softalign.experiment;
+
+import dev.softalign.analysis.Hessian;
+import dev.softalign.analysis.Hutchinson;
+import dev.softalign.analysis.Lanczos;
+import dev.softalign.analysis.SpectralDensity;
+import dev.softalign.analysis.WeightNoise;
+import dev.softalign.data.Dataset;
+import dev.softalign.data.Split;
+import dev.softalign.learn.Evaluation;
+import dev.softalign.learn.TrainedModel;
+import dev.softalign.report.Bars;
+import dev.softalign.report.Figure;
+import dev.softalign.report.Lines;
+import dev.softalign.report.Report;
+import dev.softalign.report.Series;
+import dev.softalign.report.Stats;
+import dev.softalign.report.Verdict;
+import dev.softalign.report.Verdict.Outcome;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Figure 4: flatness of the minima each rule reaches. Per condition and seed, on a fixed subset of
+ * the training set: the top Hessian eigenvalue (Lanczos), the Hessian trace (Hutchinson), the
+ * spectral density (stochastic Lanczos quadrature), and the loss under Gaussian weight noise.
+ */
+public final class FlatnessExperiment implements Experiment {
+
+    /** Lanczos stopping tolerance on the residual of the top eigenpair (relative); ample to rank conditions. */
+    static final double TOL = 1e-4;
+    static final int MAX_STEPS = 100;
+    /** Hutchinson: at least / at most this many Rademacher probes, stopping at 5% relative standard error. */
+    static final int TRACE_MIN = 10;
+    static final int TRACE_MAX = 30;
+    static final double TRACE_TARGET = 0.05;
+    /** SLQ: starts and Lanczos steps per start. */
+    static final int SLQ_RUNS = 3;
+    static final int SLQ_STEPS = 40;
+    /** Plain weight noise w + sigma z; He-normal weights of width 128 have std about 0.125. */
+    static final double[] SIGMAS = {0, 0.005, 0.01, 0.02, 0.03, 0.05};
+    static final int DRAWS = 5;
+    /**
+     * Density curves are drawn as log10 down to this fraction of their peak: isolated top
+     * eigenvalues carry SLQ weights near 1/parameters, some 1e-6 of the bulk's peak.
+     */
+    static final double DENSITY_FLOOR = 1e-10;
+
+    static final String TOP = "hessian_top";
+    static final String TRACE = "hessian_trace";
+
+    @Override
+    public String id() {
+        return "flatness";
+    }
+
+    @Override
+    public String figure() {
+        return "4";
+    }
+
+    @Override
+    public String title() {
+        return "Figure 4: flatness of the minima (Hessian spectrum, weight noise)";
+    }
+
+    @Override
+    public List<Cell> cells(Preset p) {
+        return Analyses.cells(p, Groups.conditions(p), p.analysisDepth());
+    }
+
+    @Override
+    public void analyze(Cell cell, Split data, TrainedModel model, CellResult result) {
+        int n = Integer.parseInt(cell.tags().get(Analyses.SAMPLES_TAG));
+        Dataset subset = data.train().first(Math.min(n, data.train().size()));
+        long seed = cell.config().seed;
+        Hessian h = Hessian.of(model.net(), subset);
+        Lanczos.Result top = Lanczos.create().top(1).tol(TOL).maxSteps(MAX_STEPS).seed(seed).run(h);
+        result.scalars.put(TOP, top.top()[0]);
+        result.scalars.put("hessian_top_residual", top.topResiduals()[0]);
+        result.scalars.put("hessian_top_converged", top.converged() ? 1.0 : 0.0);
+        Hutchinson.Trace t = Hutchinson.create().minSamples(TRACE_MIN).maxSamples(TRACE_MAX).target(TRACE_TARGET)
+                .seed(seed).run(h);
+        result.scalars.put(TRACE, t.mean());
+        result.scalars.put("hessian_trace_stderr", t.stderr());
+        result.scalars.put("hessian_trace_samples", (double) t.samples());
+        SpectralDensity.Density d = SpectralDensity.create().runs(SLQ_RUNS).steps(SLQ_STEPS).points(200).seed(seed).run(h);
+        result.arrays.put("density_grid", d.grid());
+        result.arrays.put("density", d.values());
+        result.scalars.put("subset_loss", h.loss());
+        List<WeightNoise.Stat> curve = WeightNoise.curve(model.net(), subset, WeightNoise.Kind.PLAIN, SIGMAS, DRAWS, seed);
+        result.arrays.put("noise_loss", curve.stream().mapToDouble(WeightNoise.Stat::lossMean).toArray());
+        result.arrays.put("noise_accuracy", curve.stream().mapToDouble(WeightNoise.Stat::accuracyMean).toArray());
+        result.scalars.put("test_loss", Evaluation.of(model.net(), data.test()).loss());
+    }
+
+    @Override
+    public Report report(Preset p, Split data, List<CellResult> results) {
+        int classes = data.train().classes();
+        List<String> groups = new ArrayList<>(Groups.byGroup(results).keySet());
+        Report rep = new Report(title());
+        rep.text("Claim tested (4): a one-time soft alignment at initialisation leads to flatter minima (smaller top "
+                + "Hessian eigenvalues) than plain feedback alignment. One network per condition and seed, "
+                + p.analysisDepth() + " hidden layers, trained for " + p.epochs() + " epochs. The Hessian is that of "
+                + "the true mean cross-entropy over the first " + p.analysisSamples() + " training samples with respect "
+                + "to all weights and biases, whatever rule trained the network.");
+        rep.text("Setup, the same for every rule: " + p.describe() + ". Top eigenvalue: Lanczos with full "
+                + "reorthogonalisation, stopping when the residual falls below " + TOL + " (relative), at most "
+                + MAX_STEPS + " steps. Trace: Hutchinson with " + TRACE_MIN + " to " + TRACE_MAX + " Rademacher probes. "
+                + "Density: stochastic Lanczos quadrature, " + SLQ_RUNS + " starts of " + SLQ_STEPS + " steps, Gaussian "
+                + "broadening of 1% of the spread. Weight noise: every parameter plus sigma times a standard normal, "
+                + DRAWS + " draws per sigma (the same draws at every sigma). All seeded by the cell's seed.");
+        rep.text("Caveat: the rules end at different training losses (table); a network that learned less may sit "
+                + "in a different region of the landscape, so the comparison is between the minima each rule reaches "
+                + "in the same budget, as in the claim, not between equally trained networks.");
+        rep.text("Hyper-parameters: " + p.rationale());
+        double[] topMean = new double[groups.size()];
+        double[] topSd = new double[groups.size()];
+        double[] traceMean = new double[groups.size()];
+        double[] traceSd = new double[groups.size()];
+        for (int i = 0; i < groups.size(); i++) {
+            topMean[i] = Analyses.mean(results, groups.get(i), TOP);
+            topSd[i] = Analyses.sd(results, groups.get(i), TOP);
+            traceMean[i] = Analyses.mean(results, groups.get(i), TRACE);
+            traceSd[i] = Analyses.sd(results, groups.get(i), TRACE);
+        }
+        rep.figure(new Figure("top-eigenvalue", "Top Hessian eigenvalue per condition",
+                "Largest eigenvalue of the training-loss Hessian, mean +- sd over seeds. Smaller is flatter.",
+                new Bars("condition", "top eigenvalue", groups, List.of(new Bars.Group("top eigenvalue", topMean, topSd)))));
+        rep.figure(new Figure("trace", "Hessian trace per condition",
+                "Hutchinson estimate of the Hessian trace (sum of all eigenvalues), mean +- sd over seeds; the "
+                        + "estimator's own standard error is in the table.",
+                new Bars("condition", "trace", groups, List.of(new Bars.Group("trace", traceMean, traceSd)))));
+        List<Series> density = new ArrayList<>();
+        for (String g : groups) {
+            density.add(meanDensity(g, Analyses.group(results, g), 600));
+        }
+        rep.figure(new Figure("spectral-density", "Hessian spectral density",
+                "Eigenvalue density of the Hessian by stochastic Lanczos quadrature, averaged over seeds (each seed's "
+                        + "curve interpolated onto a common grid), as log10 of the density, drawn down to "
+                        + DENSITY_FLOOR + " of each curve's peak. The bulk sits near 0; the small bumps to the right "
+                        + "are the few sharp directions (the top eigenvalues).",
+                new Lines("eigenvalue", "log10 density", density)));
+        List<Series> noiseLoss = new ArrayList<>();
+        List<Series> noiseAcc = new ArrayList<>();
+        for (String g : groups) {
+            noiseLoss.add(Analyses.meanSd(g, SIGMAS, Analyses.group(results, g), "noise_loss"));
+            Series a = Analyses.meanSd(g, SIGMAS, Analyses.group(results, g), "noise_accuracy");
+            noiseAcc.add(new Series(g, a.x(), scale(a.y(), 100), scale(a.err(), 100)));
+        }
+        rep.figure(new Figure("weight-noise-loss", "Training loss under weight noise",
+                "Mean training loss over the subset when every parameter gets Gaussian noise of standard deviation "
+                        + "sigma (mean over " + DRAWS + " draws), mean +- sd over seeds. A flat minimum keeps its loss "
+                        + "as sigma grows.",
+                new Lines("noise sigma", "train loss", noiseLoss)));
+        rep.figure(new Figure("weight-noise-accuracy", "Training accuracy under weight noise",
+                "Accuracy (%) on the subset under the same weight noise, mean +- sd over seeds.",
+                new Lines("noise sigma", "accuracy (%)", noiseAcc)));
+        rep.table("flatness", "Flatness per condition", "Means over seeds (sd in brackets); trace stderr is the mean "
+                + "of the Hutchinson standard errors; loss increase is the mean loss at sigma " + SIGMAS[SIGMAS.length - 1]
+                + " minus the clean loss.", table(results, groups, classes));
+        rep.verdicts(verdicts(p, results));
+        return rep;
+    }
+
+    static double[] scale(double[] v, double c) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i] * c;
+        }
+        return out;
+    }
+
+    /**
+     * log10 of the mean over cells of their densities, each linearly interpolated onto a common grid
+     * (zero outside its own grid); NaN below DENSITY_FLOOR of the peak.
+     */
+    static Series meanDensity(String name, List<CellResult> cells, int points) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        List<double[][]> curves = new ArrayList<>();
+        for (CellResult r : cells) {
+            double[] g = r.arrays.get("density_grid");
+            double[] v = r.arrays.get("density");
+            if (g != null && v != null && g.length >= 2) {
+                curves.add(new double[][] {g, v});
+                lo = Math.min(lo, g[0]);
+                hi = Math.max(hi, g[g.length - 1]);
+            }
+        }
+        if (curves.isEmpty()) {
+            return Series.of(name, new double[0], new double[0]);
+        }
+        double[] x = new double[points];
+        double[] y = new double[points];
+        for (int i = 0; i < points; i++) {
+            x[i] = lo + (hi - lo) * i / (points - 1);
+            double s = 0;
+            for (double[][] c : curves) {
+                s += interpolate(c[0], c[1], x[i]);
+            }
+            y[i] = s / curves.size();
+        }
+        double peak = Arrays.stream(y).max().orElse(0);
+        for (int i = 0; i < points; i++) {
+            y[i] = y[i] >= DENSITY_FLOOR * peak && y[i] > 0 ? Math.log10(y[i]) : Double.NaN;
+        }
+        return Series.of(name, x, y);
+    }
+
+    static double interpolate(double[] g, double[] v, double t) {
+        if (t < g[0] || t > g[g.length - 1]) {
+            return 0;
+        }
+        int k = Arrays.binarySearch(g, t);
+        if (k >= 0) {
+            return v[k];
+        }
+        int hi = -k - 1;
+        int lo = hi - 1;
+        double w = (t - g[lo]) / (g[hi] - g[lo]);
+        return v[lo] + w * (v[hi] - v[lo]);
+    }
+
+    static Table table(List<CellResult> results, List<String> groups, int classes) {
+        StringColumn cond = StringColumn.create("condition");
+        StringColumn top = StringColumn.create("top eigenvalue");
+        StringColumn trace = StringColumn.create("trace");
+        StringColumn traceErr = StringColumn.create("trace stderr");
+        StringColumn loss = StringColumn.create("subset loss");
+        StringColumn rise = StringColumn.create("loss increase under noise");
+        StringColumn acc = StringColumn.create("test accuracy");
+        IntColumn unconverged = IntColumn.create("Lanczos not converged");
+        IntColumn diverged = IntColumn.create("diverged");
+        for (String g : groups) {
+            cond.append(g);
+            top.append(withSd(Analyses.mean(results, g, TOP), Analyses.sd(results, g, TOP)));
+            trace.append(withSd(Analyses.mean(results, g, TRACE), Analyses.sd(results, g, TRACE)));
+            traceErr.append(Fmt.num(Analyses.mean(results, g, "hessian_trace_stderr")));
+            loss.append(Fmt.num(Analyses.mean(results, g, "subset_loss")));
+            rise.append(Fmt.num(Stats.mean(Analyses.values(results, g, FlatnessExperiment::noiseRise))));
+            acc.append(Fmt.pct(Stats.mean(Analyses.values(results, g, r -> r.testAccuracy(classes)))));
+            unconverged.append((int) Analyses.group(results, g).stream()
+                    .filter(r -> r.scalar("hessian_top_converged") == 0.0).count());
+            diverged.append((int) Analyses.diverged(results, g));
+        }
+        return Table.create("flatness", cond, top, trace, traceErr, loss, rise, acc, unconverged, diverged);
+    }
+
+    static String withSd(double mean, double sd) {
+        return Fmt.num(mean) + " (" + Fmt.num(sd) + ")";
+    }
+
+    /** Loss at the largest sigma minus the clean loss; NaN without the curve. */
+    static double noiseRise(CellResult r) {
+        double[] l = r.arrays.get("noise_loss");
+        return l == null || l.length == 0 ? Double.NaN : l[l.length - 1] - l[0];
+    }
+
+    /** Claim 4: the most aligned FA against plain FA, on the top eigenvalue and the trace. */
+    static List<Verdict> verdicts(Preset p, List<CellResult> results) {
+        String aligned = p.aligns().length == 0 ? null : Groups.aligned(p.aligns()[p.aligns().length - 1]);
+        String claim = "4. Initial alignment converges to flatter minima (smaller top Hessian eigenvalue) than plain FA";
+        String rule = "for the most aligned FA (" + aligned + ") against plain FA, means over seeds: yes if both its top "
+                + "Hessian eigenvalue and its Hessian trace are smaller; partly if only the top eigenvalue is (or only "
+                + "the trace); no if neither";
+        if (aligned == null) {
+            return List.of(new Verdict(claim, rule, "no soft-aligned condition in this preset", Outcome.UNDECIDED));
+        }
+        double tA = Analyses.mean(results, aligned, TOP);
+        double tF = Analyses.mean(results, "FA", TOP);
+        double rA = Analyses.mean(results, aligned, TRACE);
+        double rF = Analyses.mean(results, "FA", TRACE);
+        StringBuilder measured = new StringBuilder();
+        for (String g : Groups.byGroup(results).keySet()) {
+            measured.append(measured.length() == 0 ? "" : "; ").append(g).append(": top ")
+                    .append(Fmt.num(Analyses.mean(results, g, TOP))).append(", trace ")
+                    .append(Fmt.num(Analyses.mean(results, g, TRACE)));
+        }
+        measured.append(String.format(Locale.ROOT, "; diverged cells (not measured): FA %d, %s %d",
+                Analyses.diverged(results, "FA"), aligned, Analyses.diverged(results, aligned)));
+        Outcome o;
+        if (!Double.isFinite(tA) || !Double.isFinite(tF) || !Double.isFinite(rA) || !Double.isFinite(rF)) {
+            o = Outcome.UNDECIDED;
+        } else {
+            int hits = (tA < tF ? 1 : 0) + (rA < rF ? 1 : 0);
+            o = hits == 2 ? Outcome.YES : hits == 1 ? Outcome.PARTLY : Outcome.NO;
+        }
+        return List.of(new Verdict(claim, rule, measured.toString(), o));
+    }
+}

@@ -1,0 +1,229 @@
+package dev.softalign.experiment;
+
+import dev.softalign.analysis.GradientFlow;
+import dev.softalign.data.Dataset;
+import dev.softalign.data.Split;
+import dev.softalign.learn.Rule;
+import dev.softalign.learn.TrainedModel;
+import dev.softalign.learn.Trainer;
+import dev.softalign.nn.BackwardPath;
+import dev.softalign.nn.Mlp;
+import dev.softalign.report.Figure;
+import dev.softalign.report.Lines;
+import dev.softalign.report.Report;
+import dev.softalign.report.Series;
+import dev.softalign.report.Verdict;
+import dev.softalign.report.Verdict.Outcome;
+import java.util.ArrayList;
+import java.util.List;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * Figure 3: gradient flow across depth. For BP, FA and soft-aligned FA at the preset's curve depth,
+ * after training and at initialisation: per layer the size of the backward signal (true and the
+ * rule's), the cosine between the rule's update and the true gradient, and the top singular value
+ * and condition number of the rule's error-propagation Jacobian ({@link GradientFlow}).
+ */
+public final class GradflowExperiment implements Experiment {
+
+    /** Array names; "_init" is appended for the initialised network. */
+    static final String DELTA_TRUE = "delta_norm_true";
+    static final String DELTA_RULE = "delta_norm_rule";
+    static final String COSINE = "cosine";
+    static final String JAC_MAX = "jac_sv_max_rule";
+    static final String JAC_COND = "jac_cond_rule";
+    static final String JAC_COND_TRUE = "jac_cond_true";
+    /** Scalars: max/min over layers of the rule's backward-signal norm; geometric mean over layers of its Jacobian's condition number. */
+    static final String SPREAD = "delta_spread_rule";
+    static final String COND = "jac_cond_rule_gmean";
+    static final String MEAN_COS = "cosine_hidden_mean";
+    static final String INIT = "_init";
+
+    @Override
+    public String id() {
+        return "gradflow";
+    }
+
+    @Override
+    public String figure() {
+        return "3";
+    }
+
+    @Override
+    public String title() {
+        return "Figure 3: gradient flow across depth (BP, FA, soft-aligned FA)";
+    }
+
+    @Override
+    public List<Cell> cells(Preset p) {
+        return Analyses.cells(p, Groups.conditions(p), p.curveDepth());
+    }
+
+    static int jacobianSamples(Preset p) {
+        return Math.min(GradientFlow.DEFAULT_JACOBIAN_SAMPLES, p.analysisSamples());
+    }
+
+    @Override
+    public void analyze(Cell cell, Split data, TrainedModel model, CellResult result) {
+        int n = Integer.parseInt(cell.tags().get(Analyses.SAMPLES_TAG));
+        Dataset subset = data.train().first(Math.min(n, data.train().size()));
+        BackwardPath path = Rule.parse(cell.config().rule, cell.config().feedbackScale).path();
+        int jac = Math.min(GradientFlow.DEFAULT_JACOBIAN_SAMPLES, subset.size());
+        store(result, "", GradientFlow.of(model.net(), path, subset, jac));
+        // The trained model does not keep its initial weights; the seeded initialisation rebuilds them exactly.
+        Mlp init = Trainer.initialize(cell.config(), data.train());
+        store(result, INIT, GradientFlow.of(init, path, subset, jac));
+    }
+
+    static void store(CellResult r, String suffix, GradientFlow.Summary s) {
+        int layers = s.cosine().length;
+        double[] jmax = new double[layers];
+        double[] jcond = new double[layers];
+        double[] jcondTrue = new double[layers];
+        for (int i = 0; i < layers; i++) {
+            jmax[i] = s.jacobianRule()[i].max();
+            jcond[i] = s.jacobianRule()[i].condition();
+            jcondTrue[i] = s.jacobianTrue()[i].condition();
+        }
+        r.arrays.put(DELTA_TRUE + suffix, s.deltaNormTrue());
+        r.arrays.put(DELTA_RULE + suffix, s.deltaNormRule());
+        r.arrays.put("grad_norm_true" + suffix, s.trueGradNorm());
+        r.arrays.put("grad_norm_rule" + suffix, s.ruleUpdateNorm());
+        r.arrays.put(COSINE + suffix, s.cosine());
+        r.arrays.put(JAC_MAX + suffix, jmax);
+        r.arrays.put(JAC_COND + suffix, jcond);
+        r.arrays.put(JAC_COND_TRUE + suffix, jcondTrue);
+        r.scalars.put(SPREAD + suffix, Analyses.spread(s.deltaNormRule()));
+        r.scalars.put(COND + suffix, Analyses.geometricMean(jcond));
+        r.scalars.put(MEAN_COS + suffix, hiddenMean(s.cosine()));
+        r.scalars.put("loss" + suffix, s.loss());
+    }
+
+    /** Mean over the layers whose update passes through the feedback (all but the last). */
+    static double hiddenMean(double[] cos) {
+        double s = 0;
+        for (int i = 0; i < cos.length - 1; i++) {
+            s += cos[i];
+        }
+        return cos.length < 2 ? Double.NaN : s / (cos.length - 1);
+    }
+
+    @Override
+    public Report report(Preset p, Split data, List<CellResult> results) {
+        int layers = p.curveDepth() + 1;
+        double[] x = Analyses.range(layers);
+        List<String> groups = new ArrayList<>(Groups.byGroup(results).keySet());
+        Report rep = new Report(title());
+        rep.text("Claim tested (4): a one-time soft alignment at initialisation gives smoother gradient flow than "
+                + "plain feedback alignment. One network per condition and seed, " + p.curveDepth() + " hidden layers, "
+                + "trained for " + p.epochs() + " epochs; the flow is measured on the first " + p.analysisSamples()
+                + " training samples, after training and on the same network at initialisation (rebuilt from its seed).");
+        rep.text("Setup, the same for every rule: " + p.describe() + ". Layer l is the l-th weight matrix (0 takes the "
+                + "input, " + (layers - 1) + " gives the logits). The backward signal of layer l is the mean over samples "
+                + "of the per-sample norm of dL/da_l at its pre-activation, sent down through W^T (true) or through the "
+                + "rule's feedback B^T; at the last layer both are the output error. Jacobian spectra use the first "
+                + jacobianSamples(p) + " samples: J_l maps the output error to the signal entering layer l.");
+        rep.text("Hyper-parameters: " + p.rationale());
+        rep.figure(new Figure("backward-signal-rule", "Rule's backward signal per layer, after training",
+                "Norm of the backward signal each rule actually sends down (BP: W^T, FA: B^T), per layer, mean +- sd "
+                        + "over seeds, log scale. A flat profile is smooth flow; a steep one vanishes or explodes with depth.",
+                new Lines("layer", "backward signal norm", series(results, groups, x, DELTA_RULE)).logY(true)));
+        rep.figure(new Figure("backward-signal-true", "True backward signal per layer, after training",
+                "Norm of the true gradient's backward signal (through W^T) in each rule's trained network, mean +- sd "
+                        + "over seeds, log scale.",
+                new Lines("layer", "backward signal norm", series(results, groups, x, DELTA_TRUE)).logY(true)));
+        rep.figure(new Figure("backward-signal-rule-init", "Rule's backward signal per layer, at initialisation",
+                "As the first figure, on each network as initialised (after the one-time alignment, before training).",
+                new Lines("layer", "backward signal norm", series(results, groups, x, DELTA_RULE + INIT)).logY(true)));
+        rep.figure(new Figure("cosine", "Cosine between the rule's update and the true gradient per layer",
+                "Cosine between each layer's weight-and-bias update computed by the rule and the true gradient, after "
+                        + "training, mean +- sd over seeds. 1 is the gradient itself (BP, and every rule's last layer).",
+                new Lines("layer", "cos(update, gradient)", series(results, groups, x, COSINE))));
+        rep.figure(new Figure("jacobian-max", "Top singular value of the rule's error-propagation Jacobian",
+                "Largest singular value of J_l along the rule's backward path, mean over samples, after training; "
+                        + "mean +- sd over seeds, log scale. Above 1 the error grows on its way down, below 1 it shrinks.",
+                new Lines("layer", "largest singular value", series(results, groups, x, JAC_MAX)).logY(true)));
+        rep.figure(new Figure("jacobian-condition", "Condition number of the rule's error-propagation Jacobian",
+                "Largest over smallest non-zero singular value of J_l along the rule's path (of the per-index means "
+                        + "over samples), after training; mean +- sd over seeds, log scale. Large: the error reaches "
+                        + "the layer squeezed into few directions.",
+                new Lines("layer", "condition number", series(results, groups, x, JAC_COND)).logY(true)));
+        rep.table("summary", "Gradient-flow summary per condition",
+                "Means over seeds. Spread: largest over smallest per-layer norm of the rule's backward signal. "
+                        + "Condition: geometric mean over layers of the rule's Jacobian condition number. Cosine: mean "
+                        + "over the layers below the output of cos(update, true gradient).",
+                table(results, groups));
+        rep.verdicts(verdicts(p, results));
+        return rep;
+    }
+
+    static List<Series> series(List<CellResult> results, List<String> groups, double[] x, String array) {
+        List<Series> out = new ArrayList<>();
+        for (String g : groups) {
+            out.add(Analyses.meanSd(g, x, Analyses.group(results, g), array));
+        }
+        return out;
+    }
+
+    static Table table(List<CellResult> results, List<String> groups) {
+        StringColumn cond = StringColumn.create("condition");
+        StringColumn spread = StringColumn.create("spread (trained)");
+        StringColumn spreadInit = StringColumn.create("spread (init)");
+        StringColumn jc = StringColumn.create("condition (trained)");
+        StringColumn jcInit = StringColumn.create("condition (init)");
+        StringColumn cos = StringColumn.create("cosine (trained)");
+        StringColumn cosInit = StringColumn.create("cosine (init)");
+        IntColumn diverged = IntColumn.create("diverged");
+        for (String g : groups) {
+            cond.append(g);
+            spread.append(Fmt.num(Analyses.mean(results, g, SPREAD)));
+            spreadInit.append(Fmt.num(Analyses.mean(results, g, SPREAD + INIT)));
+            jc.append(Fmt.num(Analyses.mean(results, g, COND)));
+            jcInit.append(Fmt.num(Analyses.mean(results, g, COND + INIT)));
+            cos.append(Fmt.num(Analyses.mean(results, g, MEAN_COS)));
+            cosInit.append(Fmt.num(Analyses.mean(results, g, MEAN_COS + INIT)));
+            diverged.append((int) Analyses.diverged(results, g));
+        }
+        return Table.create("summary", cond, spread, spreadInit, jc, jcInit, cos, cosInit, diverged);
+    }
+
+    /** Claim 4 after training and at initialisation: the most aligned FA against plain FA. */
+    static List<Verdict> verdicts(Preset p, List<CellResult> results) {
+        String aligned = p.aligns().length == 0 ? null : Groups.aligned(p.aligns()[p.aligns().length - 1]);
+        List<Verdict> out = new ArrayList<>();
+        out.add(verdict(results, aligned, "", "after training"));
+        out.add(verdict(results, aligned, INIT, "at initialisation"));
+        return out;
+    }
+
+    static Verdict verdict(List<CellResult> results, String aligned, String suffix, String when) {
+        String claim = "4. Initial alignment gives smoother gradient flow than plain FA (" + when + ")";
+        String rule = when + ", for the most aligned FA (" + aligned + ") against plain FA, means over seeds: yes if "
+                + "both (a) the spread of its backward signal over layers (largest / smallest per-layer norm) and (b) "
+                + "the geometric mean over layers of its error-propagation Jacobian's condition number are smaller "
+                + "than plain FA's; partly if one is; no if neither";
+        if (aligned == null) {
+            return new Verdict(claim, rule, "no soft-aligned condition in this preset", Outcome.UNDECIDED);
+        }
+        double sA = Analyses.mean(results, aligned, SPREAD + suffix);
+        double sF = Analyses.mean(results, "FA", SPREAD + suffix);
+        double cA = Analyses.mean(results, aligned, COND + suffix);
+        double cF = Analyses.mean(results, "FA", COND + suffix);
+        String measured = aligned + ": spread " + Fmt.num(sA) + ", condition " + Fmt.num(cA) + ", cosine "
+                + Fmt.num(Analyses.mean(results, aligned, MEAN_COS + suffix)) + "; FA: spread " + Fmt.num(sF)
+                + ", condition " + Fmt.num(cF) + ", cosine " + Fmt.num(Analyses.mean(results, "FA", MEAN_COS + suffix))
+                + "; BP: spread " + Fmt.num(Analyses.mean(results, "BP", SPREAD + suffix)) + ", condition "
+                + Fmt.num(Analyses.mean(results, "BP", COND + suffix)) + "; diverged cells (not measured): FA "
+                + Analyses.diverged(results, "FA") + ", " + aligned + " " + Analyses.diverged(results, aligned);
+        Outcome o;
+        if (!Double.isFinite(sA) || !Double.isFinite(sF) || !Double.isFinite(cA) || !Double.isFinite(cF)) {
+            o = Outcome.UNDECIDED;
+        } else {
+            int hits = (sA < sF ? 1 : 0) + (cA < cF ? 1 : 0);
+            o = hits == 2 ? Outcome.YES : hits == 1 ? Outcome.PARTLY : Outcome.NO;
+        }
+        return new Verdict(claim, rule, measured, o);
+    }
+}
