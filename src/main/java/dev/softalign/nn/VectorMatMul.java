@@ -94,7 +94,7 @@ public final class VectorMatMul implements MatMul {
         boolean splitRows = m >= n;
         int tiles = splitRows ? ceilDiv(m, MR) : ceilDiv(n, NR);
         parts = Math.min(parts, tiles);
-        if (parts == 1) {
+        if (parts == 1 || sharedWithOtherThreads()) {
             p.run(0, m, 0, n);
             return;
         }
@@ -123,6 +123,28 @@ public final class VectorMatMul implements MatMul {
         } finally {
             workersLock.unlock();
         }
+    }
+
+    /** How recently another thread's product counts as running alongside ours. */
+    private static final long SHARED_WINDOW_NANOS = 20_000_000;
+
+    /** The last thread to call multiply, and when (racy by design: only a scheduling hint). */
+    private volatile Thread lastCaller;
+    private volatile long lastCallNanos;
+
+    /**
+     * True when another thread used this kernel within the last few milliseconds, as when an
+     * experiment trains several cells at once: each thread then computes its products alone, since
+     * a spinning helper thread competing with the other cells for the cores costs far more than
+     * it saves. The bits do not depend on this choice.
+     */
+    private boolean sharedWithOtherThreads() {
+        Thread me = Thread.currentThread();
+        long now = System.nanoTime();
+        boolean shared = lastCaller != me && now - lastCallNanos < SHARED_WINDOW_NANOS;
+        lastCaller = me;
+        lastCallNanos = now;
+        return shared;
     }
 
     /** Reusable parts, one array per part count, used only under workersLock. */
