@@ -42,7 +42,7 @@ final class ReproduceCommand implements Callable<Integer> {
     boolean full;
     @Option(names = "--preset", hidden = true, description = "quick, full or test (seconds, synthetic data; for tests)")
     String preset;
-    @Option(names = "--seeds", description = "seeds per condition (default: the preset's: 2 quick, 3 full)")
+    @Option(names = "--seeds", description = "seeds per condition (default: the preset's: 3)")
     Integer seeds;
     @Option(names = "--out", description = "reports folder (default: ${DEFAULT-VALUE})")
     Path out = Path.of("reports");
