@@ -138,11 +138,14 @@ final class BenchCommand implements Callable<Integer> {
             Output.json(out, m);
             return;
         }
-        out.printf(Locale.ROOT, "%-44s %12s %-10s %14s  %s%n", "work", "value", "unit", "reference", "ratio");
+        out.printf(Locale.ROOT, "%-44s %12s %-10s %14s  %s%n", "work", "value", "unit", "reference", "ours against it");
         for (Row r : rows) {
             String ref = r.reference() == null ? "-" : String.format(Locale.ROOT, "%,.1f", r.reference());
-            String ratio = r.reference() == null ? "" : String.format(Locale.ROOT, "%.2f x %s", r.value() / r.reference(),
-                    r.referenceName());
+            // Times: lower is better, so the ratio is reference / ours, a speed-up like the others.
+            double speedup = r.reference() == null ? Double.NaN
+                    : "ms".equals(r.unit()) ? r.reference() / r.value() : r.value() / r.reference();
+            String ratio = r.reference() == null ? "" : String.format(Locale.ROOT, "%.2f x %s", speedup,
+                    "GFLOP/s".equals(r.unit()) ? r.referenceName() : "the speed of " + r.referenceName());
             out.printf(Locale.ROOT, "%-44s %,12.1f %-10s %14s  %s%n", r.work(), r.value(), r.unit(), ref, ratio);
         }
         out.flush();
