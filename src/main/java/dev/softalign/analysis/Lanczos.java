@@ -108,14 +108,9 @@ public final class Lanczos {
         Vectors.scale(start, 1 / Vectors.norm(start));
         q.add(start);
         while (true) {
-            double[] qj = q.get(m);
-            op.apply(qj, w);
+            boolean breakdown = step(op, q, alpha, beta, w, m);
             products++;
-            alpha[m] = Vectors.dot(qj, w);
-            reorthogonalize(w, q);
-            beta[m] = Vectors.norm(w);
             m++;
-            boolean breakdown = beta[m - 1] <= 1e-12 * scale(alpha, beta, m);
             // The check costs O(m^3) (eigenvectors of T_m); past 50 steps it runs every 5th step.
             boolean check = m >= Math.min(n, kTop + kBottom) && (m <= 50 || m % 5 == 0);
             if (check || breakdown || m == limit) {
@@ -135,9 +130,7 @@ public final class Lanczos {
                     break;
                 }
             }
-            double[] next = w.clone();
-            Vectors.scale(next, 1 / beta[m - 1]);
-            q.add(next);
+            q.add(next(w, beta[m - 1]));
         }
         int kt = Math.min(kTop, m);
         int kb = Math.min(kBottom, m);
@@ -190,22 +183,36 @@ public final class Lanczos {
         int m = 0;
         long products = 0;
         while (true) {
-            double[] qj = q.get(m);
-            op.apply(qj, w);
+            boolean breakdown = step(op, q, alpha, beta, w, m);
             products++;
-            alpha[m] = Vectors.dot(qj, w);
-            reorthogonalize(w, q);
-            beta[m] = Vectors.norm(w);
             m++;
-            if (m == limit || beta[m - 1] <= 1e-12 * scale(alpha, beta, m)) {
+            if (m == limit || breakdown) {
                 break;
             }
-            double[] next = w.clone();
-            Vectors.scale(next, 1 / beta[m - 1]);
-            q.add(next);
+            q.add(next(w, beta[m - 1]));
         }
         return new Tridiagonal(java.util.Arrays.copyOf(alpha, m), java.util.Arrays.copyOf(beta, m), q, beta[m - 1],
                 products);
+    }
+
+    /**
+     * Lanczos step m: w = H q_m, fully re-orthogonalised against the basis; sets alpha[m] and
+     * beta[m] and returns true on breakdown (w vanished: the basis spans an invariant subspace).
+     */
+    private static boolean step(LinearOperator op, List<double[]> q, double[] alpha, double[] beta, double[] w, int m) {
+        double[] qm = q.get(m);
+        op.apply(qm, w);
+        alpha[m] = Vectors.dot(qm, w);
+        reorthogonalize(w, q);
+        beta[m] = Vectors.norm(w);
+        return beta[m] <= 1e-12 * scale(alpha, beta, m + 1);
+    }
+
+    /** The next basis vector, w / beta. */
+    private static double[] next(double[] w, double beta) {
+        double[] q = w.clone();
+        Vectors.scale(q, 1 / beta);
+        return q;
     }
 
     /**
