@@ -36,10 +36,8 @@ final class FlatnessCommand implements Callable<Integer> {
     ModelOptions input;
     @Option(names = "--measure", required = true, description = "sharpness, pacbayes, noise, landscape1d or landscape2d")
     String measure;
-    @Option(names = "--split", description = "train or test (default: ${DEFAULT-VALUE})")
-    String split = "train";
-    @Option(names = "--samples", description = "first N samples of the split (default: ${DEFAULT-VALUE})")
-    int samples = 1000;
+    @Mixin
+    SubsetOptions subset;
     @Option(names = "--eps", description = "sharpness box: |y_i| <= eps (|w_i| + 1) (default: ${DEFAULT-VALUE})")
     double eps = Sharpness.DEFAULT_EPS;
     @Option(names = "--steps", description = "sharpness ascent steps (default: ${DEFAULT-VALUE})")
@@ -72,21 +70,18 @@ final class FlatnessCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--measure must be sharpness, pacbayes, noise, landscape1d or landscape2d, got '"
                     + measure + "'");
         }
-        if (samples < 1) {
-            throw new IllegalArgumentException("--samples must be >= 1, got " + samples);
-        }
         if (draws < 1) {
             throw new IllegalArgumentException("--draws must be >= 1, got " + draws);
         }
         if (out != null && !m.startsWith("landscape") && !m.equals("noise")) {
             throw new IllegalArgumentException("--out applies to --measure noise, landscape1d and landscape2d");
         }
-        Dataset data = input.data(split, samples);
+        Dataset data = subset.of(input);
         Mlp net = input.saved().net();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("measure", m);
         r.put("model", input.model.toString());
-        r.put("split", split);
+        r.put("split", subset.split);
         r.put("samples", data.size());
         long start = System.nanoTime();
         switch (m) {

@@ -32,10 +32,8 @@ final class GradflowCommand implements Callable<Integer> {
 
     @Mixin
     ModelOptions input;
-    @Option(names = "--split", description = "train or test (default: ${DEFAULT-VALUE})")
-    String split = "train";
-    @Option(names = "--samples", description = "use the first N samples of the split (default: ${DEFAULT-VALUE})")
-    int samples = 1000;
+    @Mixin
+    SubsetOptions subset;
     @Option(names = "--jacobian-samples", description = "samples for the Jacobian singular values (default: ${DEFAULT-VALUE})")
     int jacobianSamples = GradientFlow.DEFAULT_JACOBIAN_SAMPLES;
     @Option(names = "--rule", description = "rule whose backward path to compare (default: the model's)")
@@ -55,7 +53,7 @@ final class GradflowCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--rule " + ruleId + " needs direct feedback matrices (classes x in), "
                     + "which " + input.model + " does not hold");
         }
-        Dataset d = input.data(split, samples);
+        Dataset d = subset.of(input);
         GradientFlow.Summary s = GradientFlow.of(saved.net(), path, d, jacobianSamples);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("rule", ruleId);

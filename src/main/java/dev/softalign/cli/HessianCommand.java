@@ -38,10 +38,8 @@ final class HessianCommand implements Callable<Integer> {
 
     @Mixin
     ModelOptions input;
-    @Option(names = "--split", description = "train or test (default: ${DEFAULT-VALUE})")
-    String split = "train";
-    @Option(names = "--samples", description = "use the first N samples of the split (default: ${DEFAULT-VALUE})")
-    int samples = 1000;
+    @Mixin
+    SubsetOptions subset;
     @Option(names = "--chunk", description = "samples per batched pass (default: ${DEFAULT-VALUE})")
     int chunk = Hessian.DEFAULT_CHUNK;
     @Option(names = "--layer", description = "restrict to layer i's weights and bias (default: all parameters)")
@@ -100,7 +98,7 @@ final class HessianCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--chunk must be >= 1, got " + chunk);
         }
         ModelFile.Saved saved = input.saved();
-        Dataset d = input.data(split, samples);
+        Dataset d = subset.of(input);
         long start = System.nanoTime();
         Hessian h = Hessian.of(saved.net(), d, chunk);
         if (layer != null && (layer < 0 || layer >= h.layerCount())) {
