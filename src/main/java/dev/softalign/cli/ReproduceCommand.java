@@ -48,7 +48,8 @@ final class ReproduceCommand implements Callable<Integer> {
     Path out = Path.of("reports");
     @Option(names = "--format", description = "chart format, png or svg (default: ${DEFAULT-VALUE})")
     String format = "png";
-    @Option(names = "--threads", description = "cells trained at once (default: the number of cores, ${DEFAULT-VALUE})")
+    @Option(names = "--threads", description = "threads the sweep may use, split between cells at once and kernel "
+            + "threads per cell (default: the number of cores, ${DEFAULT-VALUE})")
     int threads = Sweep.defaultThreads();
     @Option(names = "--json", description = "print one JSON object (reports, cells run and reused, verdicts) instead of progress lines")
     boolean json;

@@ -3,6 +3,7 @@ package dev.softalign.experiment;
 import dev.softalign.data.Split;
 import dev.softalign.io.IoFailure;
 import dev.softalign.io.Json;
+import dev.softalign.nn.MatMul;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,8 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Runs an experiment's cells on a fixed pool of threads. Each finished cell is written at once
+ * Runs an experiment's cells on a fixed pool of threads, within a budget of threads it splits
+ * between cells at once and kernel threads per cell ({@link #budget}). Each finished cell is written at once
  * (atomically) to cellsDir/&lt;id&gt;.json; a cell whose file exists is read back, never rerun,
  * so an interrupted sweep resumes where it stopped. Results come back in the order of the cells,
  * whatever order the threads finish in.
@@ -38,7 +40,38 @@ public final class Sweep {
         return Runtime.getRuntime().availableProcessors();
     }
 
+    /** How a sweep spends its threads: {@code cells} at once, each on a kernel of {@code kernelThreads}. */
+    public record Budget(int cells, int kernelThreads) {
+
+        @Override
+        public String toString() {
+            return cells + " at a time x " + kernelThreads + " kernel thread" + (kernelThreads == 1 ? "" : "s");
+        }
+    }
+
+    /**
+     * Splits {@code threads} so that cells x kernel threads <= threads: as many cells at once as
+     * there are threads and cells to run (independent cells scale perfectly, a product split in two
+     * does not), and the threads left over go to each cell's kernel, as when fewer cells than
+     * cores remain. The split changes no bit of any result.
+     */
+    public static Budget budget(int threads, int cellsToRun) {
+        int cells = Math.max(1, Math.min(threads, cellsToRun));
+        return new Budget(cells, Math.max(1, threads / cells));
+    }
+
+    /** Runs the cells not yet stored within {@code threads} threads, split by {@link #budget}. */
     public static Outcome run(Experiment e, List<Cell> cells, Split data, Path cellsDir, int threads, PrintWriter out) {
+        return run(e, cells, data, cellsDir, todo -> budget(threads, todo), out);
+    }
+
+    /** Runs the cells not yet stored with a split chosen by the caller (benchmarks of the split itself). */
+    public static Outcome run(Experiment e, List<Cell> cells, Split data, Path cellsDir, Budget budget, PrintWriter out) {
+        return run(e, cells, data, cellsDir, todo -> budget, out);
+    }
+
+    private static Outcome run(Experiment e, List<Cell> cells, Split data, Path cellsDir,
+            java.util.function.IntFunction<Budget> split, PrintWriter out) {
         Set<String> ids = new HashSet<>();
         for (Cell c : cells) {
             if (!ids.add(c.id())) {
@@ -54,14 +87,17 @@ public final class Sweep {
             }
         }
         int reused = cells.size() - todo.size();
-        Progress progress = new Progress(e.id(), cells.size(), reused, out);
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+        Budget budget = split.apply(todo.size());
+        Progress progress = new Progress(e.id(), cells.size(), reused, budget, out);
+        ExecutorService pool = Executors.newFixedThreadPool(budget.cells());
+        // One kernel per cell thread, reused by the cells that thread runs; idle kernel threads park.
+        ThreadLocal<MatMul> kernels = ThreadLocal.withInitial(() -> MatMul.withThreads(budget.kernelThreads()));
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int i : todo) {
                 Cell cell = cells.get(i);
                 futures.add(pool.submit(() -> {
-                    CellResult r = e.run(cell, data);
+                    CellResult r = e.run(cell, data, kernels.get());
                     Json.write(cellsDir.resolve(cell.id() + ".json"), r);
                     results[i] = r;
                     progress.done(cell, r);
@@ -116,7 +152,7 @@ public final class Sweep {
         private final ProgressBar bar;
         private int done;
 
-        Progress(String name, int total, int reused, PrintWriter out) {
+        Progress(String name, int total, int reused, Budget budget, PrintWriter out) {
             this.name = name;
             this.total = total;
             this.reused = reused;
@@ -128,7 +164,7 @@ public final class Sweep {
                     .setUpdateIntervalMillis(500).continuousUpdate().build() : null;
             if (out != null) {
                 out.println(name + ": " + total + " cells, " + reused + " already done" + (reused == total ? "" : ", running "
-                        + (total - reused) + " on " + defaultThreads() + " threads"));
+                        + (total - reused) + ", " + budget));
                 out.flush();
             }
         }

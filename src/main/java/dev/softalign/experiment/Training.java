@@ -10,6 +10,7 @@ import dev.softalign.learn.TrainingDiverged;
 import dev.softalign.learn.TrainingListener;
 import dev.softalign.nn.BackwardPath;
 import dev.softalign.nn.Gradients;
+import dev.softalign.nn.MatMul;
 import dev.softalign.nn.Mlp;
 import dev.softalign.nn.Pass;
 import dev.softalign.nn.Vectors;
@@ -44,16 +45,17 @@ public final class Training {
     /**
      * Trains the cell. With probeSamples > 0, after initialisation and after every epoch the angle
      * between the rule's weight update and the true gradient (BP's) is measured on the first
-     * probeSamples training samples: overall (all weights as one vector) and per layer.
+     * probeSamples training samples: overall (all weights as one vector) and per layer. The
+     * network's products run on the given kernel.
      */
-    public static Trained train(Cell cell, Split data, int probeSamples) {
+    public static Trained train(Cell cell, Split data, int probeSamples, MatMul kernel) {
         long start = System.nanoTime();
         CellResult r = CellResult.of(cell);
         Recorder rec = new Recorder(Rule.parse(cell.config().rule, cell.config().feedbackScale).path(),
                 probeSamples > 0 ? data.train().first(Math.min(probeSamples, data.train().size())) : null);
         TrainedModel model = null;
         try {
-            model = Trainer.of(cell.config(), data).listener(rec).run();
+            model = Trainer.of(cell.config(), data).kernel(kernel).listener(rec).run();
             r.history = new ArrayList<>(model.history());
             double initial = r.history.get(0).trainLoss();
             double last = r.last().trainLoss();

@@ -62,7 +62,13 @@ public final class ModelFile {
         SafeTensors.write(file, t, meta, dtype);
     }
 
+    /** Loads a network whose products run on the command's kernel ({@link MatMul#get}). */
     public static Saved load(Path file) {
+        return load(file, MatMul.get());
+    }
+
+    /** Loads a network whose products run on the given kernel. */
+    public static Saved load(Path file, MatMul kernel) {
         SafeTensors.Contents c = SafeTensors.read(file);
         Map<String, String> meta = c.metadata();
         Activation act;
@@ -93,7 +99,7 @@ public final class ModelFile {
             sizes[i] = (int) s[1];
             sizes[i + 1] = (int) s[0];
         }
-        Mlp net = Mlp.zeros(sizes, act, loss);
+        Mlp net = Mlp.zeros(sizes, act, loss, kernel);
         for (int i = 0; i < layers; i++) {
             Layer l = net.layer(i);
             fill(l.weight, c.tensor("layers." + i + ".weight"));
