@@ -73,7 +73,7 @@ public final class ModelFile {
 
     /**
      * Loads a model, whole or not at all: every layer from 0 up present with weight and bias, no
-     * tensor the format does not name, shapes chained from layer to layer, the metadata's sizes
+     * layers.* or normalize.* tensor the format does not name, shapes chained from layer to layer, the metadata's sizes
      * and activations honoured, and every value finite.
      *
      * @throws FormatException naming the file and the first thing wrong with it
@@ -100,7 +100,9 @@ public final class ModelFile {
             Matcher m = LAYER_TENSOR.matcher(name);
             if (m.matches()) {
                 layers = Math.max(layers, Integer.parseInt(m.group(1)) + 1);
-            } else if (!name.equals("normalize.mean") && !name.equals("normalize.std")) {
+            } else if (name.startsWith("layers.") || name.startsWith("normalize.") && !name.equals("normalize.mean")
+                    && !name.equals("normalize.std")) {
+                // Other tensors (a fixture's data, say) are not the model's; these would be, misnamed.
                 throw new FormatException(file, "unexpected tensor '" + name + "' (a softalign model holds layers.{i}.weight, "
                         + "layers.{i}.bias, layers.{i}.feedback, normalize.mean, normalize.std)");
             }
@@ -137,7 +139,11 @@ public final class ModelFile {
             throw new FormatException(file, "metadata activations '" + activations + "' name "
                     + activations.split(",", -1).length + " layers, the tensors hold " + layers);
         }
-        tensors.forEach((name, t) -> requireFinite(file, name, t));
+        tensors.forEach((name, t) -> {
+            if (name.startsWith("layers.") || name.startsWith("normalize.")) {
+                requireFinite(file, name, t);
+            }
+        });
         Mlp net = Mlp.zeros(sizes, act, loss);
         int classes = sizes[layers];
         for (int i = 0; i < layers; i++) {
