@@ -1,8 +1,9 @@
 /**
  * Learning rules and training: how a network's weights move.
  *
- * <p>A {@link dev.softalign.learn.Rule} chooses the backward path of its updates and owns its
- * feedback matrices: {@link dev.softalign.learn.Backprop}, {@link dev.softalign.learn.FeedbackAlignment},
+ * <p>A {@link dev.softalign.learn.Rule} supplies the backward path of its updates (an
+ * {@link dev.softalign.nn.BackwardPath}, which carries the backward math) and owns its feedback
+ * matrices; {@link dev.softalign.learn.Rule#REGISTRY} lists every rule by name: {@link dev.softalign.learn.Backprop}, {@link dev.softalign.learn.FeedbackAlignment},
  * {@link dev.softalign.learn.DirectFeedbackAlignment}, the sign-symmetric rules of
  * {@link dev.softalign.learn.SignSymmetry} and {@link dev.softalign.learn.KolenPollack}.
  * {@link dev.softalign.learn.Alignment} is the one-time soft alignment of B and W at
