@@ -1,7 +1,6 @@
 package dev.softalign.analysis;
 
 import dev.softalign.data.Dataset;
-import dev.softalign.learn.Alignment;
 import dev.softalign.nn.BackwardPath;
 import dev.softalign.nn.Gradients;
 import dev.softalign.nn.Mlp;
@@ -119,7 +118,7 @@ public final class GradientFlow {
         }
         int js = Math.min(jacobianSamples, n);
         return new Summary(normT, normR, cos, deltaTrue, deltaRule, spectra(net, p, BackwardPath.TRUE, js),
-                spectra(net, p, rulePath, js), Alignment.anglesDegrees(net), loss, n, js, rulePath);
+                spectra(net, p, rulePath, js), net.feedbackAnglesDegrees(), loss, n, js, rulePath);
     }
 
     /** Mean over samples of n * ||delta_l[:, j]||: the per-sample loss's gradient at a_l. */

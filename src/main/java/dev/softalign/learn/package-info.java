@@ -10,7 +10,8 @@
  * initialisation. {@link dev.softalign.learn.Trainer} runs a {@link dev.softalign.learn.TrainConfig}
  * with an {@link dev.softalign.learn.Optimizer} and a {@link dev.softalign.learn.Schedule}, writing
  * the run folder ({@link dev.softalign.learn.RunFolder}) atomically after every epoch so a run
- * resumes bit for bit; {@link dev.softalign.learn.Seeds} derives every random stream from the seed.
- * Depends on nn, data and io.
+ * resumes bit for bit (random streams from {@link dev.softalign.nn.Seeds}). Whatever a run measures
+ * besides loss and accuracy comes from a {@link dev.softalign.learn.TrainingListener} that the caller
+ * adds, so learning depends on nn, data and io only, never on analysis.
  */
 package dev.softalign.learn;

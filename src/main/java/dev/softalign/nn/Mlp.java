@@ -169,6 +169,17 @@ public final class Mlp {
         }
     }
 
+    /** Angle between B_l and W_l in degrees, per layer; NaN where their shapes differ (direct feedback). */
+    public double[] feedbackAnglesDegrees() {
+        double[] out = new double[layers.length];
+        for (int i = 0; i < out.length; i++) {
+            Layer l = layers[i];
+            out[i] = l.feedback.data.length == l.weight.data.length
+                    ? Vectors.angleDegrees(l.weight.data, l.feedback.data) : Double.NaN;
+        }
+        return out;
+    }
+
     /** Deep copy, including feedback matrices and normalisation. */
     public Mlp copy() {
         Mlp c = new Mlp(sizes(), activation, loss);

@@ -13,6 +13,9 @@
  * implementation. Every hot product goes through {@link dev.softalign.nn.MatMul}:
  * the Vector API kernel {@link dev.softalign.nn.VectorMatMul} or the portable ojalgo one, chosen by
  * {@link dev.softalign.nn.Kernels}. {@link dev.softalign.nn.ModelFile} stores a network as
- * safetensors that PyTorch opens. Depends on data and io only.
+ * safetensors that PyTorch opens. What both training and the analyses need lives here too:
+ * {@link dev.softalign.nn.Evaluation} (loss and accuracy on a dataset), {@link dev.softalign.nn.Seeds}
+ * (independent random streams from one seed) and {@link dev.softalign.nn.Mlp#feedbackAnglesDegrees()}.
+ * Depends on data and io only.
  */
 package dev.softalign.nn;

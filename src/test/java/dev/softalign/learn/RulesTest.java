@@ -112,7 +112,7 @@ class RulesTest {
                 double[] src = (from == Alignment.From.FORWARD ? l.weight : l.feedback).data;
                 assertArrayEquals(before[i], src);
             }
-            double[] angles = Alignment.anglesDegrees(net);
+            double[] angles = net.feedbackAnglesDegrees();
             assertEquals(Math.toDegrees(Math.acos(a)), angles[0], 1e-6);
         }
     }
