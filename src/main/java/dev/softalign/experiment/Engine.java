@@ -32,7 +32,7 @@ public interface Engine extends AutoCloseable {
      */
     static Engine spark(String master) {
         try {
-            return (Engine) Class.forName("dev.softalign.experiment.SparkEngine").getConstructor(String.class)
+            return (Engine) Class.forName("dev.softalign.experiment.SparkEngine").getDeclaredConstructor(String.class)
                     .newInstance(master);
         } catch (NoClassDefFoundError | ClassNotFoundException e) {
             throw new IllegalArgumentException("--engine spark: Spark is not on the class path; run through ./softalign "
