@@ -25,8 +25,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Reproduce a figure of the paper: run its sweep (cells in parallel; each finished cell is a run "
-                + "folder OUT/<experiment>/cells/<cell-id>/ with its model, never rerun by the same code) and write OUT/<experiment>/index.html with charts (PNG + CSV) "
-                + "and a verdict table.",
+                + "folder OUT/<experiment>/cells/<cell-id>/ with its model, never rerun by the same code) and write "
+                + "OUT/<experiment>/index.html with charts (PNG + CSV) and a verdict table.",
                 "Figures: depth (1) test accuracy against depth; training (2) training curves and alignment angles; "
                         + "gradflow (3) gradient flow across depth; flatness (4) Hessian spectrum and weight noise; "
                         + "robustness (5) FGSM/PGD and corruptions against the alignment degree. all runs every figure.",
@@ -50,7 +50,8 @@ final class ReproduceCommand implements Callable<Integer> {
     Path out = Path.of("reports");
     @Option(names = "--format", description = "chart format, png or svg (default: ${DEFAULT-VALUE})")
     String format = "png";
-    @Option(names = "--threads", description = "cells trained at once by the local engine (default: the number of cores, ${DEFAULT-VALUE})")
+    @Option(names = "--threads", description = "cells trained at once by the local engine (default: the number of cores, "
+            + "${DEFAULT-VALUE})")
     int threads = Sweep.defaultThreads();
     @Option(names = "--engine", description = "local (a thread pool on this machine, the default) or spark (Spark's local "
             + "mode, or the cluster of spark-submit / --master)")
