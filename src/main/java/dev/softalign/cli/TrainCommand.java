@@ -3,6 +3,7 @@ package dev.softalign.cli;
 import dev.softalign.data.Datasets;
 import dev.softalign.data.Split;
 import dev.softalign.learn.EpochMetrics;
+import dev.softalign.learn.RunFolder;
 import dev.softalign.learn.TrainConfig;
 import dev.softalign.learn.TrainedModel;
 import dev.softalign.learn.Trainer;
@@ -97,6 +98,7 @@ final class TrainCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("runs", rule + "-d" + depth + (align == null ? "" : "-a" + align) + "-s" + seed);
         Split data = Datasets.load(dataset);
         PrintWriter o = spec.commandLine().getOut();
+        Integer done = resume ? RunFolder.committedEpoch(dir) : null;
         TrainedModel run = Trainer.of(c, data).out(dir).resume(resume).overwrite(overwrite)
                 .listener(json ? TrainingListener.SILENT : new Progress(o)).run();
         if (json) {
@@ -109,6 +111,9 @@ final class TrainCommand implements Callable<Integer> {
             s.put("test_accuracy", run.last().testAccuracy());
             s.put("angles_degrees", run.last().anglesDegrees());
             Output.json(o, s);
+        } else if (done != null && done >= c.epochs) {
+            o.println("nothing to train: " + dir + " has completed all " + c.epochs + " epochs (pass a larger --epochs "
+                    + "to train on)");
         } else {
             o.println("saved " + dir.resolve("model.safetensors"));
         }
