@@ -1,8 +1,10 @@
 package dev.softalign.experiment;
 
 import dev.softalign.io.AtomicFiles;
+import dev.softalign.io.FolderLock;
 import dev.softalign.io.IoFailure;
 import dev.softalign.io.Json;
+import dev.softalign.learn.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +15,7 @@ import java.util.stream.Stream;
 /**
  * The folder layout of an experiment's cells: cells/&lt;cell-id&gt;/ is a run folder like
  * {@code train --out} writes (config.json, metrics.csv, model.safetensors, optimizer.safetensors,
- * timing.csv, all written by the trainer) plus result.json, the cell's result, written last. A
+ * checkpoint.json, timing.csv, all written by the trainer's {@link RunFolder}) plus result.json, the cell's result, written last. A
  * cell counts as done only when its result.json is readable and names this build's
  * {@link CodeVersion}; one from other code is stale, never reused silently.
  */
@@ -85,11 +87,21 @@ public final class CellStore {
         return folder;
     }
 
-    /** Stores run files computed elsewhere (a Spark executor), each atomically. */
+    /**
+     * Stores run files computed elsewhere (a Spark executor), each atomically, under the folder's
+     * lock like the trainer's own writes; checkpoint.json, which names the others, goes last.
+     */
     public void put(Cell cell, Map<String, byte[]> files) {
         Path folder = folder(cell);
-        for (var f : files.entrySet()) {
-            AtomicFiles.write(folder.resolve(f.getKey()), f.getValue());
+        try (FolderLock lock = FolderLock.acquire(folder)) {
+            for (var f : files.entrySet()) {
+                if (!f.getKey().equals(RunFolder.MANIFEST)) {
+                    AtomicFiles.write(folder.resolve(f.getKey()), f.getValue());
+                }
+            }
+            if (files.containsKey(RunFolder.MANIFEST)) {
+                AtomicFiles.write(folder.resolve(RunFolder.MANIFEST), files.get(RunFolder.MANIFEST));
+            }
         }
     }
 
