@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.softalign.data.Split;
-import dev.softalign.learn.Evaluation;
+import dev.softalign.nn.Evaluation;
 import dev.softalign.learn.TrainConfig;
 import dev.softalign.learn.TrainedModel;
 import dev.softalign.nn.Vectors;
