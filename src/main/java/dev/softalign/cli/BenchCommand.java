@@ -8,6 +8,10 @@ import dev.softalign.attack.Norm;
 import dev.softalign.attack.Pgd;
 import dev.softalign.data.Split;
 import dev.softalign.experiment.Cell;
+import dev.softalign.experiment.CellStore;
+import dev.softalign.experiment.CodeVersion;
+import dev.softalign.experiment.Engine;
+import dev.softalign.experiment.LocalEngine;
 import dev.softalign.experiment.DepthExperiment;
 import dev.softalign.experiment.Sweep;
 import dev.softalign.learn.TrainConfig;
@@ -199,7 +203,11 @@ final class BenchCommand implements Callable<Integer> {
         }
         try {
             long start = System.nanoTime();
-            Sweep.Outcome o = Sweep.run(new DepthExperiment(), cells, data, dir, budget, null);
+            Sweep.Outcome o;
+            try (Engine engine = new LocalEngine(budget)) {
+                Sweep.Plan plan = Sweep.plan(new DepthExperiment(), cells, new CellStore(dir, CodeVersion.current()));
+                o = Sweep.run(plan, data, engine, false, null);
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             if (o.ran() != cells.size()) {
                 throw new IllegalStateException("the benchmark sweep reused cells from " + dir);

@@ -4,6 +4,8 @@ import dev.softalign.data.Split;
 import dev.softalign.learn.TrainedModel;
 import dev.softalign.nn.MatMul;
 import dev.softalign.report.Report;
+import java.io.Serializable;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -16,8 +18,10 @@ import java.util.List;
  * arrays) and {@link #report} (figures from those numbers: {@link dev.softalign.report.Lines},
  * {@link dev.softalign.report.Density}, ...; verdicts by a stated rule), then list the class in
  * {@link Experiments#ALL}.
+ *
+ * <p>Experiments are serializable (stateless classes) so that Spark can send one to its executors.
  */
-public interface Experiment {
+public interface Experiment extends Serializable {
 
     /** Folder and command-line name, e.g. "depth". */
     String id();
@@ -31,15 +35,16 @@ public interface Experiment {
     List<Cell> cells(Preset preset);
 
     /**
-     * Computes one cell. Runs on a pool thread, concurrently with other cells: use only the cell's
-     * own objects (the data is shared read-only). The sweep gives the cell its kernel, its share of
-     * the machine's cores; the network is built on it, so the analyses of {@link #analyze}, which
-     * work on that network and its copies, use it too. A
-     * {@link dev.softalign.learn.TrainingDiverged} thrown here is recorded as a diverged cell.
+     * Computes one cell, writing its run files (config.json, metrics.csv, model.safetensors, ...)
+     * into folder. Runs on a pool thread or a Spark executor, concurrently with other cells: use
+     * only the cell's own objects (the data is shared read-only). The engine gives the cell its
+     * kernel, its share of the cores; the network is built on it, so {@link #analyze}, which works
+     * on that network and its copies, uses it too. A {@link dev.softalign.learn.TrainingDiverged}
+     * thrown here is recorded as a diverged cell.
      */
-    default CellResult run(Cell cell, Split data, MatMul kernel) {
+    default CellResult run(Cell cell, Split data, Path folder, MatMul kernel) {
         String probe = cell.tags().get(Training.PROBE_TAG);
-        Training.Trained t = Training.train(cell, data, probe == null ? 0 : Integer.parseInt(probe), kernel);
+        Training.Trained t = Training.train(cell, data, folder, probe == null ? 0 : Integer.parseInt(probe), kernel);
         if (!t.result().diverged()) {
             analyze(cell, data, t.model(), t.result());
         }

@@ -31,6 +31,8 @@ class ParallelBudgetTest {
         assertEquals(new Sweep.Budget(3, 2), Sweep.budget(8, 3));
         assertEquals(new Sweep.Budget(1, 1), Sweep.budget(1, 5));
         assertEquals(new Sweep.Budget(1, 4), Sweep.budget(4, 0), "nothing to run: any split within the budget");
+        assertTrue(new LocalEngine(3).describe().contains("3 threads"));
+        assertTrue(new LocalEngine(new Sweep.Budget(1, 2)).describe().contains("1 cell at once x 2 kernel threads"));
         for (int threads = 1; threads <= 16; threads++) {
             for (int cells = 0; cells <= 20; cells++) {
                 Sweep.Budget b = Sweep.budget(threads, cells);
@@ -59,19 +61,30 @@ class ParallelBudgetTest {
             "The test preset at width 96, so that products exceed the kernel's parallel threshold.");
 
     @Test
-    void aSweepGivesTheSameResultsWhateverItsSplit(@TempDir Path tmp) {
+    void aSweepGivesTheSameResultsWhateverItsSplit(@TempDir Path tmp) throws Exception {
         Experiment e = new FlatnessExperiment();
         List<Cell> cells = e.cells(WIDE).subList(0, 2);
         Split data = WIDE.load();
-        Sweep.Outcome side = Sweep.run(e, cells, data, tmp.resolve("side"), new Sweep.Budget(2, 1), null);
-        Sweep.Outcome wide = Sweep.run(e, cells, data, tmp.resolve("wide"), new Sweep.Budget(1, 2), null);
-        assertEquals(2, side.ran());
-        assertEquals(2, wide.ran());
+        CellStore side = new CellStore(tmp.resolve("side"), "test");
+        CellStore wide = new CellStore(tmp.resolve("wide"), "test");
+        Sweep.Outcome a = sweep(e, cells, data, side, new Sweep.Budget(2, 1));
+        Sweep.Outcome b = sweep(e, cells, data, wide, new Sweep.Budget(1, 2));
+        assertEquals(2, a.ran());
+        assertEquals(2, b.ran());
         for (int i = 0; i < cells.size(); i++) {
-            CellResult a = side.results().get(i);
-            assertFalse(a.diverged(), a.id);
-            assertFalse(a.scalars.isEmpty(), "the cell's analyses ran");
-            assertEquals(withoutTimes(a), withoutTimes(wide.results().get(i)), cells.get(i).id());
+            Cell cell = cells.get(i);
+            CellResult r = a.results().get(i);
+            assertFalse(r.diverged(), r.id);
+            assertFalse(r.scalars.isEmpty(), "the cell's analyses ran");
+            assertEquals(withoutTimes(r), withoutTimes(b.results().get(i)), cell.id());
+            assertArrayEquals(Files.readAllBytes(side.folder(cell).resolve("model.safetensors")),
+                    Files.readAllBytes(wide.folder(cell).resolve("model.safetensors")), cell.id());
+        }
+    }
+
+    private static Sweep.Outcome sweep(Experiment e, List<Cell> cells, Split data, CellStore store, Sweep.Budget split) {
+        try (Engine engine = new LocalEngine(split)) {
+            return Sweep.run(Sweep.plan(e, cells, store), data, engine, false, null);
         }
     }
 
