@@ -65,8 +65,8 @@ class ParallelBudgetTest {
         Experiment e = new FlatnessExperiment();
         List<Cell> cells = e.cells(WIDE).subList(0, 2);
         Split data = WIDE.load();
-        CellStore side = new CellStore(tmp.resolve("side"), "test");
-        CellStore wide = new CellStore(tmp.resolve("wide"), "test");
+        CellStore side = new CellStore(tmp.resolve("side"), CodeVersion.current());
+        CellStore wide = new CellStore(tmp.resolve("wide"), CodeVersion.current());
         Sweep.Outcome a = sweep(e, cells, data, side, new Sweep.Budget(2, 1));
         Sweep.Outcome b = sweep(e, cells, data, wide, new Sweep.Budget(1, 2));
         assertEquals(2, a.ran());
