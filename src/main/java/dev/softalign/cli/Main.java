@@ -27,7 +27,19 @@ public final class Main implements Runnable {
     /** Runs a command line and returns the exit code (tests call this). */
     public static int run(String... args) {
         CommandLine cl = commandLine();
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // Checks before large allocations should prevent this; if one is missed, still no stack trace.
+            cl.getErr().println("softalign: error: out of memory (Java heap limit " + gigabytes(Runtime.getRuntime().maxMemory())
+                    + "): ask for less (fewer --samples, a smaller network) or raise SOFTALIGN_HEAP");
+            cl.getErr().flush();
+            return 1;
+        }
+    }
+
+    static String gigabytes(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f GB", bytes / 1e9);
     }
 
     static CommandLine commandLine() {

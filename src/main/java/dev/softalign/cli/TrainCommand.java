@@ -3,6 +3,7 @@ package dev.softalign.cli;
 import dev.softalign.data.Datasets;
 import dev.softalign.data.Split;
 import dev.softalign.learn.EpochMetrics;
+import dev.softalign.learn.RunFolder;
 import dev.softalign.learn.TrainConfig;
 import dev.softalign.learn.TrainedModel;
 import dev.softalign.learn.Trainer;
@@ -95,12 +96,16 @@ final class TrainCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("runs", rule + "-d" + depth + (align == null ? "" : "-a" + align) + "-s" + seed);
         Split data = Datasets.load(dataset);
         PrintWriter o = spec.commandLine().getOut();
+        Integer done = resume ? RunFolder.committedEpoch(dir) : null;
         TrainedModel run = Trainer.of(c, data).out(dir).resume(resume).overwrite(overwrite)
                 .listener(json ? TrainingListener.SILENT : new Progress(o)).run();
         if (json) {
             var last = run.last();
             Output.json(o, new Summary(dir.toString(), last.epoch(), last.trainLoss(), last.trainAccuracy(),
                     last.testLoss(), last.testAccuracy(), last.anglesDegrees()));
+        } else if (done != null && done >= c.epochs) {
+            o.println("nothing to train: " + dir + " has completed all " + c.epochs + " epochs (pass a larger --epochs "
+                    + "to train on)");
         } else {
             o.println("saved " + dir.resolve("model.safetensors"));
         }

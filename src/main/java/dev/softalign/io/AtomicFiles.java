@@ -25,6 +25,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class AtomicFiles {
 
     private static final int BUFFER = 1 << 16;
+    private static final String TEMP_SUFFIX = ".tmp";
 
     private AtomicFiles() {
     }
@@ -57,6 +58,7 @@ public final class AtomicFiles {
             throw IoFailure.of(target, "cannot create parent directory", e);
         }
         Path tmp = createTemp(target, dir, absolute.getFileName().toString());
+        Faults.point();
         boolean moved = false;
         try {
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -65,9 +67,11 @@ public final class AtomicFiles {
                 buffered.flush();
                 channel.force(true);
             }
+            Faults.point();
             copyPermissions(absolute, tmp);
             move(tmp, absolute);
             moved = true;
+            Faults.point();
         } catch (IOException e) {
             throw IoFailure.of(target, "cannot write", e);
         } finally {
@@ -78,11 +82,58 @@ public final class AtomicFiles {
         syncDirectory(dir);
     }
 
+    /**
+     * Renames {@code from} over {@code to} in one atomic step (both in one folder) and makes the
+     * rename durable: a crash leaves either the old {@code to} or the new one.
+     */
+    public static void rename(Path from, Path to) {
+        try {
+            move(from, to);
+        } catch (IOException e) {
+            throw IoFailure.of(to, "cannot replace", e);
+        }
+        syncDirectory(to.toAbsolutePath().getParent());
+        Faults.point();
+    }
+
+    /** Whether a file name is one of the temporary files {@link #write} makes (left by a crash). */
+    public static boolean isTemporary(Path file) {
+        String name = file.getFileName().toString();
+        return name.startsWith(".") && name.endsWith(TEMP_SUFFIX);
+    }
+
+    /** Deletes the temporary files a crash left directly in {@code dir}; nothing else. */
+    public static void deleteTemporaries(Path dir) {
+        try (var files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (isTemporary(f) && Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException e) {
+            throw IoFailure.of(dir, "cannot clean up temporary files", e);
+        }
+    }
+
+    /** Deletes a folder and everything in it (symbolic links are removed, not followed); absent is fine. */
+    public static void deleteTree(Path dir) {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new IoFailure(dir + ": cannot delete: " + e.getMessage(), e);
+        }
+    }
+
     private static Path createTemp(Path target, Path dir, String name) {
         // Hidden and recognisably ours, but short enough for 255-byte name limits.
         String stem = "." + (name.length() > 100 ? name.substring(0, 100) : name) + ".";
         for (int attempt = 0; ; attempt++) {
-            Path tmp = dir.resolve(stem + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+            Path tmp = dir.resolve(stem + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
             try {
                 // Not Files.createTempFile: its 0600 mode would leak into the final file.
                 Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
@@ -161,7 +212,9 @@ public final class AtomicFiles {
         public void write(byte[] b, int off, int len) throws IOException {
             if (len >= buffer.length) {
                 drain();
+                Faults.reserve(len);
                 out.write(b, off, len);
+                Faults.point();
                 return;
             }
             if (len > buffer.length - count) {
@@ -184,8 +237,10 @@ public final class AtomicFiles {
 
         private void drain() throws IOException {
             if (count > 0) {
+                Faults.reserve(count);
                 out.write(buffer, 0, count);
                 count = 0;
+                Faults.point();
             }
         }
     }

@@ -24,7 +24,7 @@ public class IoFailure extends RuntimeException {
     }
 
     /** "{@code file}: {@code what}: {@code reason of e}". */
-    static IoFailure of(Path file, String what, IOException e) {
+    public static IoFailure of(Path file, String what, IOException e) {
         return new IoFailure(file + ": " + what + ": " + describe(e), e);
     }
 
@@ -32,7 +32,7 @@ public class IoFailure extends RuntimeException {
      * FileSystemException subclasses often carry only a file name as their message; this adds
      * the missing reason so "/x/y" becomes "/x/y: permission denied".
      */
-    static String describe(IOException e) {
+    public static String describe(IOException e) {
         if (e instanceof FileSystemException fse && fse.getReason() == null) {
             String file = fse.getFile() == null ? "" : fse.getFile() + ": ";
             String reason;

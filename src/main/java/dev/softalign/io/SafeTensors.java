@@ -141,7 +141,8 @@ public final class SafeTensors {
             json.beginObject();
             if (!metadata.isEmpty()) {
                 json.name(METADATA_KEY).beginObject();
-                for (Map.Entry<String, String> e : metadata.entrySet()) {
+                // Sorted: whatever map the caller passes (Map.of iterates in a per-JVM order), same bytes.
+                for (Map.Entry<String, String> e : new java.util.TreeMap<>(metadata).entrySet()) {
                     json.name(e.getKey()).value(e.getValue());
                 }
                 json.endObject();

@@ -1,6 +1,12 @@
 package dev.softalign.learn;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * Everything that defines a training run; with the same config and seed, a run is reproduced bit
@@ -92,6 +98,28 @@ public final class TrainConfig {
         if (!ok) {
             throw new IllegalArgumentException(message);
         }
+    }
+
+    /**
+     * The first option in which two configs differ, as "--lr differs: saved 0.02, given 0.5", or
+     * null if they are equal. Fields are named as the train command's options.
+     */
+    public static String firstDifference(TrainConfig saved, TrainConfig given) {
+        JsonObject a = dev.softalign.io.Json.COMPACT.toJsonTree(saved).getAsJsonObject();
+        JsonObject b = dev.softalign.io.Json.COMPACT.toJsonTree(given).getAsJsonObject();
+        Set<String> keys = new LinkedHashSet<>(a.keySet());
+        keys.addAll(b.keySet());
+        for (String k : keys) {
+            if (!Objects.equals(a.get(k), b.get(k))) {
+                return "--" + k.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT) + " differs: saved " + shown(a.get(k))
+                        + ", given " + shown(b.get(k));
+            }
+        }
+        return null;
+    }
+
+    private static String shown(JsonElement e) {
+        return e == null || e.isJsonNull() ? "none" : e.isJsonPrimitive() ? e.getAsString() : e.toString();
     }
 
     /** Short label for tables and charts, e.g. "fa a=0.5 depth 5". */

@@ -7,6 +7,8 @@ import dev.softalign.nn.Gradients;
 import dev.softalign.nn.Loss;
 import dev.softalign.nn.Mlp;
 import dev.softalign.nn.Pass;
+import dev.softalign.io.IoFailure;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,21 +101,47 @@ public final class Trainer {
                 FLOW_JACOBIAN_SAMPLES).metrics();
     }
 
+    /**
+     * Trains. With an output folder the folder is locked for the run and every epoch is committed
+     * as one checkpoint ({@link RunFolder}).
+     *
+     * @throws IllegalArgumentException if resume options do not fit the saved run
+     * @throws dev.softalign.io.IoFailure if the folder holds another run, none to resume, or is in use
+     */
     public TrainedModel run() {
+        if (out == null) {
+            return train(null);
+        }
+        if (resume && overwrite) {
+            throw new IllegalArgumentException("--resume and --overwrite exclude each other: --resume continues the run in "
+                    + out + ", --overwrite replaces it");
+        }
+        if (resume && !Files.isDirectory(out)) {
+            throw new IoFailure(out + ": no such run folder to resume; run without --resume to start one");
+        }
+        try (RunFolder folder = RunFolder.open(out)) {
+            return train(folder);
+        }
+    }
+
+    private TrainedModel train(RunFolder folder) {
         Rule rule = Rule.parse(config.rule, config.feedbackScale);
         Optimizer opt = Optimizer.parse(config.optimizer, config.momentum, config.weightDecay, config.nesterov);
         Schedule schedule = Schedule.parse(config.schedule);
-        RunFolder folder = out == null ? null : new RunFolder(out);
         Mlp net;
         List<EpochMetrics> history = new ArrayList<>();
-        if (folder != null && folder.exists() && resume) {
+        if (folder != null && resume) {
+            if (!folder.hasRun()) {
+                throw new IoFailure(out + ": holds no completed epoch to resume; run without --resume to start the run");
+            }
             RunFolder.Checkpoint cp = folder.load(config);
             net = cp.net();
             opt.restore(cp.optimizerState(), cp.optimizerSteps());
             history.addAll(cp.history());
         } else {
-            if (folder != null) {
-                folder.prepare(overwrite);
+            if (folder != null && folder.hasRun() && !overwrite) {
+                throw new IoFailure(out + ": already holds a run; pass --resume to continue it, --overwrite to replace it, "
+                        + "or another --out");
             }
             net = initialize(config, data.train());
             Evaluation train = Evaluation.of(net, data.train());

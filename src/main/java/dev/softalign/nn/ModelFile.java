@@ -4,8 +4,12 @@ import dev.softalign.io.FormatException;
 import dev.softalign.io.SafeTensors;
 import dev.softalign.io.Tensor;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.ojalgo.matrix.store.R064Store;
 
 /**
@@ -37,17 +41,6 @@ public final class ModelFile {
     }
 
     public static void save(Mlp net, Map<String, String> metadata, Path file, String dtype) {
-        Map<String, Tensor> t = new LinkedHashMap<>();
-        for (int i = 0; i < net.layerCount(); i++) {
-            Layer l = net.layer(i);
-            t.put("layers." + i + ".weight", matrix(l.weight));
-            t.put("layers." + i + ".bias", Tensor.vector(l.bias.data.clone()));
-            t.put("layers." + i + ".feedback", matrix(l.feedback));
-        }
-        if (net.inputMean() != null) {
-            t.put("normalize.mean", Tensor.vector(net.inputMean()));
-            t.put("normalize.std", Tensor.vector(net.inputStd()));
-        }
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "softalign-mlp");
         meta.put("sizes", join(net.sizes()));
@@ -59,12 +52,41 @@ public final class ModelFile {
         meta.put("activation", net.activation().id());
         meta.put("loss", net.loss().id());
         meta.putAll(metadata);
-        SafeTensors.write(file, t, meta, dtype);
+        SafeTensors.write(file, tensors(net), meta, dtype);
     }
 
+    /** The network's tensors by their names in a model file, row-major, float64. */
+    public static Map<String, Tensor> tensors(Mlp net) {
+        Map<String, Tensor> t = new LinkedHashMap<>();
+        for (int i = 0; i < net.layerCount(); i++) {
+            Layer l = net.layer(i);
+            t.put("layers." + i + ".weight", matrix(l.weight));
+            t.put("layers." + i + ".bias", Tensor.vector(l.bias.data.clone()));
+            t.put("layers." + i + ".feedback", matrix(l.feedback));
+        }
+        if (net.inputMean() != null) {
+            t.put("normalize.mean", Tensor.vector(net.inputMean()));
+            t.put("normalize.std", Tensor.vector(net.inputStd()));
+        }
+        return t;
+    }
+
+    /**
+     * Loads a model, whole or not at all: every layer from 0 up present with weight and bias, no
+     * layers.* or normalize.* tensor the format does not name, shapes chained from layer to layer, the metadata's sizes
+     * and activations honoured, and every value finite.
+     *
+     * @throws FormatException naming the file and the first thing wrong with it
+     */
     public static Saved load(Path file) {
         SafeTensors.Contents c = SafeTensors.read(file);
-        Map<String, String> meta = c.metadata();
+        return of(file, c.tensors(), c.metadata());
+    }
+
+    private static final Pattern LAYER_TENSOR = Pattern.compile("layers\\.(0|[1-9][0-9]{0,8})\\.(weight|bias|feedback)");
+
+    /** A model from tensors read from {@code file} (named in errors), checked as {@link #load} describes. */
+    public static Saved of(Path file, Map<String, Tensor> tensors, Map<String, String> meta) {
         Activation act;
         Loss loss;
         try {
@@ -74,17 +96,27 @@ public final class ModelFile {
             throw new FormatException(file, e.getMessage());
         }
         int layers = 0;
-        while (c.tensors().containsKey("layers." + layers + ".weight")) {
-            layers++;
+        for (String name : tensors.keySet()) {
+            Matcher m = LAYER_TENSOR.matcher(name);
+            if (m.matches()) {
+                layers = Math.max(layers, Integer.parseInt(m.group(1)) + 1);
+            } else if (name.startsWith("layers.") || name.startsWith("normalize.") && !name.equals("normalize.mean")
+                    && !name.equals("normalize.std")) {
+                // Other tensors (a fixture's data, say) are not the model's; these would be, misnamed.
+                throw new FormatException(file, "unexpected tensor '" + name + "' (a softalign model holds layers.{i}.weight, "
+                        + "layers.{i}.bias, layers.{i}.feedback, normalize.mean, normalize.std)");
+            }
         }
         if (layers == 0) {
             throw new FormatException(file, "no tensor layers.0.weight: not a softalign model");
         }
         int[] sizes = new int[layers + 1];
         for (int i = 0; i < layers; i++) {
-            long[] s = c.tensor("layers." + i + ".weight").shape();
-            if (s.length != 2) {
-                throw new FormatException(file, "layers." + i + ".weight has " + s.length + " dimensions, expected 2");
+            Tensor w = require(tensors, file, "layers." + i + ".weight");
+            long[] s = w.shape();
+            if (s.length != 2 || s[0] < 1 || s[1] < 1) {
+                throw new FormatException(file, "layers." + i + ".weight has shape " + Arrays.toString(s)
+                        + ", expected [out, in] with both >= 1");
             }
             if (i > 0 && s[1] != sizes[i]) {
                 throw new FormatException(file, "layers." + i + ".weight is " + s[0] + "x" + s[1] + " but layer "
@@ -92,41 +124,80 @@ public final class ModelFile {
             }
             sizes[i] = (int) s[1];
             sizes[i + 1] = (int) s[0];
+            Tensor b = require(tensors, file, "layers." + i + ".bias");
+            if (b.shape().length != 1 || b.shape()[0] != s[0]) {
+                throw new FormatException(file, "layers." + i + ".bias has shape " + Arrays.toString(b.shape())
+                        + ", expected [" + s[0] + "]");
+            }
         }
+        String declared = meta.get("sizes");
+        if (declared != null && !declared.replace(" ", "").equals(join(sizes))) {
+            throw new FormatException(file, "metadata sizes " + declared + " do not match the tensors' sizes " + join(sizes));
+        }
+        String activations = meta.get("activations");
+        if (activations != null && activations.split(",", -1).length != layers) {
+            throw new FormatException(file, "metadata activations '" + activations + "' name "
+                    + activations.split(",", -1).length + " layers, the tensors hold " + layers);
+        }
+        tensors.forEach((name, t) -> {
+            if (name.startsWith("layers.") || name.startsWith("normalize.")) {
+                requireFinite(file, name, t);
+            }
+        });
         Mlp net = Mlp.zeros(sizes, act, loss);
+        int classes = sizes[layers];
         for (int i = 0; i < layers; i++) {
             Layer l = net.layer(i);
-            fill(l.weight, c.tensor("layers." + i + ".weight"));
-            Tensor b = require(c, file, "layers." + i + ".bias");
-            if (b.data().length != l.out()) {
-                throw new FormatException(file, "layers." + i + ".bias has " + b.data().length + " values, expected " + l.out());
-            }
-            System.arraycopy(b.data(), 0, l.bias.data, 0, l.out());
-            Tensor fb = c.tensors().get("layers." + i + ".feedback");
+            fill(l.weight, tensors.get("layers." + i + ".weight"));
+            System.arraycopy(tensors.get("layers." + i + ".bias").data(), 0, l.bias.data, 0, l.out());
+            Tensor fb = tensors.get("layers." + i + ".feedback");
             if (fb != null) {
-                if (fb.shape().length != 2 || fb.shape()[1] != l.in()) {
-                    throw new FormatException(file, "layers." + i + ".feedback must have " + l.in() + " columns");
+                long[] s = fb.shape();
+                if (s.length != 2 || s[1] != l.in() || (s[0] != l.out() && s[0] != classes)) {
+                    throw new FormatException(file, "layers." + i + ".feedback has shape " + Arrays.toString(s)
+                            + ", expected [" + l.out() + ", " + l.in() + "] (or [" + classes + ", " + l.in() + "] for direct feedback)");
                 }
-                l.feedback = R064Store.FACTORY.make((int) fb.shape()[0], l.in());
+                l.feedback = R064Store.FACTORY.make((int) s[0], l.in());
                 fill(l.feedback, fb);
             }
         }
-        Tensor mean = c.tensors().get("normalize.mean");
-        Tensor std = c.tensors().get("normalize.std");
-        if (mean != null && std != null) {
+        Tensor mean = tensors.get("normalize.mean");
+        Tensor std = tensors.get("normalize.std");
+        if ((mean == null) != (std == null)) {
+            throw new FormatException(file, "has " + (mean == null ? "normalize.std without normalize.mean"
+                    : "normalize.mean without normalize.std"));
+        }
+        if (mean != null) {
+            for (Tensor t : List.of(mean, std)) {
+                if (t.data().length != 1 && t.data().length != sizes[0]) {
+                    throw new FormatException(file, "normalize tensors must hold 1 or " + sizes[0] + " values, got shape "
+                            + Arrays.toString(t.shape()));
+                }
+            }
             try {
                 net.normalize(mean.data(), std.data());
             } catch (IllegalArgumentException e) {
-                throw new FormatException(file, e.getMessage());
+                throw new FormatException(file, "normalize.std: " + e.getMessage());
             }
         }
         return new Saved(net, meta);
     }
 
-    private static Tensor require(SafeTensors.Contents c, Path file, String name) {
-        Tensor t = c.tensors().get(name);
+    /** Refuses a tensor holding NaN or an infinity: no number computed from it would mean anything. */
+    public static void requireFinite(Path file, String name, Tensor t) {
+        double[] d = t.data();
+        for (int k = 0; k < d.length; k++) {
+            if (!Double.isFinite(d[k])) {
+                throw new FormatException(file, "tensor " + name + " holds " + d[k] + " at index " + k
+                        + "; refusing a model with non-finite values");
+            }
+        }
+    }
+
+    private static Tensor require(Map<String, Tensor> tensors, Path file, String name) {
+        Tensor t = tensors.get(name);
         if (t == null) {
-            throw new FormatException(file, "missing tensor " + name);
+            throw new FormatException(file, "missing tensor " + name + " (layers must be numbered from 0 without gaps)");
         }
         return t;
     }

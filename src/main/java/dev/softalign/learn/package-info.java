@@ -1,0 +1,15 @@
+/**
+ * Learning rules and training: how a network's weights move.
+ *
+ * <p>A {@link dev.softalign.learn.Rule} chooses the backward path of its updates and owns its
+ * feedback matrices: {@link dev.softalign.learn.Backprop}, {@link dev.softalign.learn.FeedbackAlignment},
+ * {@link dev.softalign.learn.DirectFeedbackAlignment}, the sign-symmetric rules of
+ * {@link dev.softalign.learn.SignSymmetry} and {@link dev.softalign.learn.KolenPollack}.
+ * {@link dev.softalign.learn.Alignment} is the one-time soft alignment of B and W at
+ * initialisation. {@link dev.softalign.learn.Trainer} runs a {@link dev.softalign.learn.TrainConfig}
+ * with an {@link dev.softalign.learn.Optimizer} and a {@link dev.softalign.learn.Schedule}, writing
+ * the run folder ({@link dev.softalign.learn.RunFolder}) atomically after every epoch so a run
+ * resumes bit for bit; {@link dev.softalign.learn.Seeds} derives every random stream from the seed.
+ * Depends on nn, data and io.
+ */
+package dev.softalign.learn;

@@ -1,0 +1,16 @@
+/**
+ * The network: a multilayer perceptron of dense layers, its forward and backward passes, and the
+ * matrix kernel they run on.
+ *
+ * <p>{@link dev.softalign.nn.Mlp} holds {@link dev.softalign.nn.Layer}s (forward weight W, bias,
+ * feedback matrix B), one {@link dev.softalign.nn.Activation} and a {@link dev.softalign.nn.Loss};
+ * a {@link dev.softalign.nn.Pass} holds one batch's buffers, reused from step to step so training
+ * allocates nothing, and {@link dev.softalign.nn.Gradients} the parameter gradients. The backward
+ * pass takes the path the error follows ({@link dev.softalign.nn.BackwardPath}: W for the true
+ * gradient, B for feedback rules), so every learning rule and every analysis shares one forward
+ * and one backward implementation. Every hot product goes through {@link dev.softalign.nn.MatMul}:
+ * the Vector API kernel {@link dev.softalign.nn.VectorMatMul} or the portable ojalgo one, chosen by
+ * {@link dev.softalign.nn.Kernels}. {@link dev.softalign.nn.ModelFile} stores a network as
+ * safetensors that PyTorch opens. Depends on data and io only.
+ */
+package dev.softalign.nn;
