@@ -1,7 +1,5 @@
 package dev.softalign.analysis;
 
-import java.util.Locale;
-
 /**
  * A {@link GradientFlow.Summary} as flat per-layer arrays (index = layer), the shape the gradflow
  * command prints and a result file stores. Values that do not exist (the condition number of a
@@ -18,7 +16,7 @@ public record GradientFlowReport(String path, int samples, int jacobianSamples, 
     public static GradientFlowReport of(GradientFlow.Summary s) {
         Columns t = new Columns(s.jacobianTrue());
         Columns r = new Columns(s.jacobianRule());
-        return new GradientFlowReport(s.path().name().toLowerCase(Locale.ROOT), s.samples(), s.jacobianSamples(), s.loss(),
+        return new GradientFlowReport(s.path().id(), s.samples(), s.jacobianSamples(), s.loss(),
                 s.trueGradNorm(), s.ruleUpdateNorm(), s.cosine(), s.deltaNormTrue(), s.deltaNormRule(), t.max, r.max,
                 t.min, r.min, t.std, r.std, t.condition, r.condition, t.all, r.all, s.anglesDegrees());
     }

@@ -2,7 +2,7 @@ package dev.softalign.analysis;
 
 import dev.softalign.data.Dataset;
 import dev.softalign.io.AtomicFiles;
-import dev.softalign.learn.Seeds;
+import dev.softalign.nn.Seeds;
 import dev.softalign.nn.Layer;
 import dev.softalign.nn.Mlp;
 import java.nio.file.Path;

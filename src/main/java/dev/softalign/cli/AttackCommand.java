@@ -109,11 +109,11 @@ final class AttackCommand implements Callable<Integer> {
                     ? w + " (or, in a transfer attack, the multi-step attack overfitting the source model)" : w);
         }
         if (path != BackwardPath.TRUE) {
-            warnings.add(0, "attacking through the " + crafted.rule() + " rule's " + path.name().toLowerCase(Locale.ROOT)
+            warnings.add(0, "attacking through the " + crafted.rule() + " rule's " + path.id()
                     + " path, not the input gradient: robust accuracy is an upper bound (gradient masking)");
         }
         r = r.withWarnings(warnings);
-        String gradientName = path.name().toLowerCase(Locale.ROOT);
+        String gradientName = path.id();
 
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
