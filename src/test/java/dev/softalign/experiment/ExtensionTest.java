@@ -103,7 +103,7 @@ class ExtensionTest {
         assertEquals(3, ANALYSED.get(), "one analysis per cell");
         CellResult r = d.outcome().results().get(0);
         assertTrue(r.scalar("weight_norm") > 0);
-        assertEquals(r.scalar("weight_norm"), Sweep.stored(out.resolve("norms/cells/" + r.id + ".json")).scalar("weight_norm"));
+        assertEquals(r.scalar("weight_norm"), CellStore.read(out.resolve("norms/cells/" + r.id + "/result.json")).scalar("weight_norm"));
         ReportTest.checkOffline(d.index());
         assertEquals(Verdict.Outcome.YES, d.verdicts().get(0).outcome());
 
