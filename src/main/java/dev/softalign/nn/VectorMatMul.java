@@ -39,8 +39,10 @@ public final class VectorMatMul implements MatMul {
     /** n-block: bounds the packed-b buffer (KC x NC, 2 MiB). */
     static final int NC = roundUp(1024, NR);
     /**
-     * Below this many flops a second thread costs more than it saves. Measured with a warm (spinning)
-     * helper: 64^3 (0.5 MFLOP) gains 1.3x, 48^3 (0.2 MFLOP) breaks even.
+     * Below this many flops a second thread costs more than it saves. Measured with the earlier
+     * spinning helper (64^3, 0.5 MFLOP, gained 1.3x; 48^3 broke even); a parked worker takes longer
+     * to wake, so with the pool the break-even lies higher: a threshold to re-measure on a quiet
+     * machine (the products' bits do not depend on it).
      */
     static final double PARALLEL_FLOPS = 5e5;
     /** Idle pool workers exit after this long, so a kernel nobody uses any more leaves no threads behind. */
