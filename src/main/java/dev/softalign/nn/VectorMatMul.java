@@ -142,9 +142,14 @@ public final class VectorMatMul implements MatMul {
         try {
             jobs[0].compute();
         } finally {
-            // Even if our part failed, the others must finish before this thread reuses them.
+            // Even if a part failed, every part must finish before this thread reuses them.
             for (int t = 1; t < parts; t++) {
-                jobs[t].join();
+                jobs[t].quietlyJoin();
+            }
+        }
+        for (int t = 1; t < parts; t++) {
+            if (jobs[t].isCompletedAbnormally()) {
+                throw new IllegalStateException("matrix product failed in a kernel thread", jobs[t].getException());
             }
         }
     }
