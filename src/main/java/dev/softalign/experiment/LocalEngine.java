@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /** Computes cells on a fixed pool of threads of this JVM, each straight into its folder. */
 public final class LocalEngine implements Engine {
@@ -29,11 +30,19 @@ public final class LocalEngine implements Engine {
 
     @Override
     public void run(Experiment e, List<Cell> cells, Split data, CellStore store, BiConsumer<Cell, CellResult> done) {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, Math.max(1, cells.size())));
+        forEach(e, cells, threads, cell -> done.accept(cell, e.run(cell, data, store.folder(cell))));
+    }
+
+    /**
+     * Runs work for every cell on a fixed pool of at most threads threads and waits for all of
+     * them (waiting threads park); the first failure is rethrown and the remaining work cancelled.
+     */
+    static void forEach(Experiment e, List<Cell> cells, int threads, Consumer<Cell> work) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, cells.size())));
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (Cell cell : cells) {
-                futures.add(pool.submit(() -> done.accept(cell, e.run(cell, data, store.folder(cell)))));
+                futures.add(pool.submit(() -> work.accept(cell)));
             }
             for (Future<?> f : futures) {
                 try {
