@@ -47,6 +47,12 @@ final class CorruptCommand implements Callable<Integer> {
             }
         }
         Dataset data = input.data("test", samples);
+        for (Corruption c : list) {
+            if (corruptions != null && !c.appliesTo(data.shape())) {
+                throw new IllegalArgumentException("--corruption " + c.id() + " needs images, but " + data.name()
+                        + " holds vectors of " + data.features() + " features");
+            }
+        }
         Corruptions.Report r = Corruptions.evaluate(input.saved().net(), data, list, seed);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
