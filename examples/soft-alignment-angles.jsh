@@ -7,5 +7,5 @@ for (double a : new double[] {1.0, 0.5, 0.0}) {
 }
 var plain = Trainer.initialize(TrainConfig.defaults().dataset("blobs").rule("fa").depth(3).width(24), train);
 System.out.println("random feedback, mean angle within 10 degrees of 90: "
-        + (Math.abs(Arrays.stream(Alignment.anglesDegrees(plain)).average().orElse(0) - 90) < 10));
+        + (Math.abs(Arrays.stream(plain.feedbackAnglesDegrees()).average().orElse(0) - 90) < 10));
 /exit

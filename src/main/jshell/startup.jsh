@@ -20,12 +20,12 @@ Split data(String name) {
 
 /** Trains on the config's dataset, in memory; returns the network, config and per-epoch metrics. */
 TrainedModel train(TrainConfig c) {
-    return Trainer.of(c, Datasets.load(c.dataset)).run();
+    return train(c, Datasets.load(c.dataset));
 }
 
 /** Trains on given data (e.g. a slice of a dataset, for speed). */
 TrainedModel train(TrainConfig c, Split s) {
-    return Trainer.of(c, s).run();
+    return Trainer.of(c, s).listener(GradientFlowLog.of(c, s)).run();
 }
 
 /** The first n training and m test samples of a split. */
@@ -36,7 +36,7 @@ Split small(Split s, int n, int m) {
 /** Angles (degrees) between each layer's W and B, rounded to 2 decimals, as text. */
 String angles(Mlp net) {
     StringBuilder b = new StringBuilder();
-    for (double a : Alignment.anglesDegrees(net)) {
+    for (double a : net.feedbackAnglesDegrees()) {
         b.append(b.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.2f", a));
     }
     return b.toString();

@@ -42,6 +42,8 @@ class LauncherClasspathTest {
         for (String n : names) {
             assertFalse(n.startsWith("junit-") || n.startsWith("opentest4j-") || n.startsWith("apiguardian-"),
                     "test-scope jar on the launcher's classpath: " + n);
+            // Spark is provided scope: the launcher adds target/spark-classpath.txt only for --engine spark.
+            assertFalse(n.startsWith("spark-") || n.startsWith("scala-library"), "Spark on the default classpath: " + n);
         }
         // Whatever JUnit's jars are called, the one this test runs from must not be listed.
         String junit = Path.of(Test.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();

@@ -1,10 +1,8 @@
 package dev.softalign.analysis;
 
 import dev.softalign.data.Dataset;
-import dev.softalign.learn.Alignment;
 import dev.softalign.nn.BackwardPath;
 import dev.softalign.nn.Gradients;
-import dev.softalign.nn.MatMul;
 import dev.softalign.nn.Mlp;
 import dev.softalign.nn.Pass;
 import dev.softalign.nn.Vectors;
@@ -120,7 +118,7 @@ public final class GradientFlow {
         }
         int js = Math.min(jacobianSamples, n);
         return new Summary(normT, normR, cos, deltaTrue, deltaRule, spectra(net, p, BackwardPath.TRUE, js),
-                spectra(net, p, rulePath, js), Alignment.anglesDegrees(net), loss, n, js, rulePath);
+                spectra(net, p, rulePath, js), net.feedbackAnglesDegrees(), loss, n, js, rulePath);
     }
 
     /** Mean over samples of n * ||delta_l[:, j]||: the per-sample loss's gradient at a_l. */
@@ -214,34 +212,21 @@ public final class GradientFlow {
      */
     private static void jacobians(Mlp net, BackwardPath path, Pass p, int s, R064Store[] j, R064Store[] tmp) {
         int last = net.layerCount() - 1;
-        MatMul mm = net.kernel();
         for (int i = last; i >= 0; i--) {
-            R064Store m = path == BackwardPath.TRUE ? net.layer(i).weight : net.layer(i).feedback;
-            if (path == BackwardPath.DIRECT || i == last) {
-                transpose(m, j[i]);
-                continue;
-            }
-            // tmp[i+1] = D_i J_{i+1}: row r of J_{i+1} scaled by f'(a_i[r, s]).
-            R064Store next = j[i + 1];
-            R064Store dj = tmp[i + 1];
-            int rows = next.getRowDim();
-            double[] a = p.preActivation(i).data;
-            for (int c = 0; c < next.getColDim(); c++) {
-                for (int r = 0; r < rows; r++) {
-                    dj.data[c * rows + r] = net.activation().derivative(a[s * rows + r]) * next.data[c * rows + r];
+            R064Store below = null;
+            if (i < last) {
+                // tmp[i+1] = D_i J_{i+1}: row r of J_{i+1} scaled by f'(a_i[r, s]).
+                R064Store next = j[i + 1];
+                below = tmp[i + 1];
+                int rows = next.getRowDim();
+                double[] a = p.preActivation(i).data;
+                for (int c = 0; c < next.getColDim(); c++) {
+                    for (int r = 0; r < rows; r++) {
+                        below.data[c * rows + r] = net.activation().derivative(a[s * rows + r]) * next.data[c * rows + r];
+                    }
                 }
             }
-            mm.multiply(m, true, dj, false, j[i]);
-        }
-    }
-
-    private static void transpose(R064Store m, R064Store out) {
-        int rows = m.getRowDim();
-        int cols = m.getColDim();
-        for (int c = 0; c < cols; c++) {
-            for (int r = 0; r < rows; r++) {
-                out.data[r * cols + c] = m.data[c * rows + r];
-            }
+            path.jacobian(net, i, below, j[i]);
         }
     }
 

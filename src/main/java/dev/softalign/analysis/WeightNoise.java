@@ -1,7 +1,7 @@
 package dev.softalign.analysis;
 
 import dev.softalign.data.Dataset;
-import dev.softalign.learn.Seeds;
+import dev.softalign.nn.Seeds;
 import dev.softalign.nn.Mlp;
 import java.util.ArrayList;
 import java.util.List;

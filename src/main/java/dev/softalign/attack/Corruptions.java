@@ -1,8 +1,8 @@
 package dev.softalign.attack;
 
 import dev.softalign.data.Dataset;
-import dev.softalign.learn.Evaluation;
-import dev.softalign.learn.Seeds;
+import dev.softalign.nn.Evaluation;
+import dev.softalign.nn.Seeds;
 import dev.softalign.nn.Mlp;
 import java.util.ArrayList;
 import java.util.List;

@@ -108,7 +108,7 @@ final class AttackCommand implements Callable<Integer> {
                     ? w + " (or, in a transfer attack, the multi-step attack overfitting the source model)" : w);
         }
         if (path != BackwardPath.TRUE) {
-            warnings.add(0, "attacking through the " + crafted.rule() + " rule's " + path.name().toLowerCase(Locale.ROOT)
+            warnings.add(0, "attacking through the " + crafted.rule() + " rule's " + path.id()
                     + " path, not the input gradient: robust accuracy is an upper bound (gradient masking)");
         }
 
@@ -118,7 +118,7 @@ final class AttackCommand implements Callable<Integer> {
             return 0;
         }
         out.printf(Locale.ROOT, "%s (%s, %s) on %d samples of %s, gradient %s%s: clean accuracy %.4f%n", r.attack(),
-                r.norm(), r.targeting(), r.samples(), data.name(), path.name().toLowerCase(Locale.ROOT),
+                r.norm(), r.targeting(), r.samples(), data.name(), path.id(),
                 source == null ? "" : ", crafted on " + source, r.cleanAccuracy());
         for (Robustness.Point p : r.results()) {
             out.printf(Locale.ROOT, "  eps %-8s robust accuracy %.4f%s%s%n", p.eps(), p.robustAccuracy(),
@@ -179,7 +179,7 @@ final class AttackCommand implements Callable<Integer> {
         if (source != null) {
             m.put("source", source.toString());
         }
-        m.put("gradient", path.name().toLowerCase(Locale.ROOT));
+        m.put("gradient", path.id());
         m.put("targeted", targeting(r));
         if (targeting(r)) {
             m.put("target_class", r.targeting());

@@ -1,7 +1,7 @@
 package dev.softalign.cli;
 
 import dev.softalign.data.Dataset;
-import dev.softalign.learn.Evaluation;
+import dev.softalign.nn.Evaluation;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;

@@ -4,7 +4,7 @@ import dev.softalign.analysis.Landscape;
 import dev.softalign.analysis.Sharpness;
 import dev.softalign.analysis.WeightNoise;
 import dev.softalign.data.Dataset;
-import dev.softalign.learn.Seeds;
+import dev.softalign.nn.Seeds;
 import dev.softalign.nn.Mlp;
 import java.io.PrintWriter;
 import java.nio.file.Path;

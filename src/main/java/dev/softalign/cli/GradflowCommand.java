@@ -49,15 +49,16 @@ final class GradflowCommand implements Callable<Integer> {
         ModelFile.Saved saved = input.saved();
         String ruleId = rule != null ? rule : saved.rule();
         BackwardPath path = Rule.parse(ruleId, 1.0).path();
-        if (path == BackwardPath.DIRECT && saved.net().layer(0).feedback.getRowDim() != saved.net().outputSize()) {
-            throw new IllegalArgumentException("--rule " + ruleId + " needs direct feedback matrices (classes x in), "
-                    + "which " + input.model + " does not hold");
+        try {
+            path.check(saved.net());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--rule " + ruleId + " on " + input.model + ": " + e.getMessage());
         }
         Dataset d = subset.of(input);
         GradientFlow.Summary s = GradientFlow.of(saved.net(), path, d, jacobianSamples);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("rule", ruleId);
-        out.put("path", path.name().toLowerCase(Locale.ROOT));
+        out.put("path", path.id());
         out.put("samples", s.samples());
         out.put("jacobian_samples", s.jacobianSamples());
         out.put("loss", s.loss());

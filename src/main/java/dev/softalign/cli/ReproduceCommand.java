@@ -1,7 +1,9 @@
 package dev.softalign.cli;
 
+import dev.softalign.experiment.Engine;
 import dev.softalign.experiment.Experiment;
 import dev.softalign.experiment.Experiments;
+import dev.softalign.experiment.LocalEngine;
 import dev.softalign.experiment.Preset;
 import dev.softalign.experiment.Reproduce;
 import dev.softalign.experiment.Sweep;
@@ -22,9 +24,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Reproduce a figure of the paper: run its sweep (cells in parallel; finished cells are kept in "
-                + "OUT/<experiment>/cells/ and never rerun) and write OUT/<experiment>/index.html with charts (PNG + CSV) "
-                + "and a verdict table.",
+        description = {"Reproduce a figure of the paper: run its sweep (cells in parallel; each finished cell is a run "
+                + "folder OUT/<experiment>/cells/<cell-id>/ with its model, never rerun by the same code) and write "
+                + "OUT/<experiment>/index.html with charts (PNG + CSV) and a verdict table.",
                 "Figures: depth (1) test accuracy against depth; training (2) training curves and alignment angles; "
                         + "gradflow (3) gradient flow across depth; flatness (4) Hessian spectrum and weight noise; "
                         + "robustness (5) FGSM/PGD and corruptions against the alignment degree. all runs every figure.",
@@ -48,10 +50,24 @@ final class ReproduceCommand implements Callable<Integer> {
     Path out = Path.of("reports");
     @Option(names = "--format", description = "chart format, png or svg (default: ${DEFAULT-VALUE})")
     String format = "png";
-    @Option(names = "--threads", description = "cells trained at once (default: the number of cores, ${DEFAULT-VALUE})")
+    @Option(names = "--threads", description = "cells trained at once by the local engine (default: the number of cores, "
+            + "${DEFAULT-VALUE})")
     int threads = Sweep.defaultThreads();
+    @Option(names = "--engine", description = "local (a thread pool on this machine, the default) or spark (Spark's local "
+            + "mode, or the cluster of spark-submit / --master)")
+    String engine = "local";
+    @Option(names = "--master", description = "Spark master URL for --engine spark, e.g. spark://host:7077 or local[4] "
+            + "(default: spark-submit's, else local mode on every core)")
+    String master;
+    @Option(names = "--rerun-stale", description = "recompute cells that other code computed (without it, reproduce refuses "
+            + "to mix them into a report)")
+    boolean rerunStale;
     @Option(names = "--json", description = "print one JSON object (reports, cells run and reused, verdicts) instead of progress lines")
     boolean json;
+
+    private Engine engine() {
+        return engine.equals("spark") ? Engine.spark(master) : new LocalEngine(threads);
+    }
 
     @Override
     public Integer call() {
@@ -62,6 +78,12 @@ final class ReproduceCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
         }
+        if (!engine.equals("local") && !engine.equals("spark")) {
+            throw new IllegalArgumentException("--engine must be local or spark, got '" + engine + "'");
+        }
+        if (master != null && engine.equals("local")) {
+            throw new IllegalArgumentException("--master needs --engine spark");
+        }
         Preset p = full ? Preset.FULL : preset != null ? Preset.parse(preset) : Preset.QUICK;
         if (seeds != null) {
             p = p.withSeeds(seeds);
@@ -70,7 +92,10 @@ final class ReproduceCommand implements Callable<Integer> {
         ImageFormat f = ImageFormat.parse(format);
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter log = json ? new PrintWriter(new StringWriter()) : o;
-        List<Reproduce.Done> done = Reproduce.run(experiments, p, out, f, threads, log);
+        List<Reproduce.Done> done;
+        try (Engine e = engine()) {
+            done = Reproduce.run(experiments, p, out, f, e, rerunStale, log);
+        }
         if (json) {
             List<Object> list = new ArrayList<>();
             for (Reproduce.Done d : done) {
@@ -81,6 +106,7 @@ final class ReproduceCommand implements Callable<Integer> {
                 m.put("cells_reused", d.outcome().reused());
                 m.put("diverged", d.outcome().diverged());
                 m.put("seconds", d.seconds());
+                m.put("cells", d.outcome().results().size());
                 Map<String, String> v = new LinkedHashMap<>();
                 for (Verdict verdict : d.verdicts()) {
                     v.put(verdict.claim(), verdict.outcome().label());
@@ -90,6 +116,8 @@ final class ReproduceCommand implements Callable<Integer> {
             }
             Map<String, Object> all = new LinkedHashMap<>();
             all.put("preset", p.name());
+            all.put("engine", engine);
+            all.put("seconds", done.stream().mapToDouble(Reproduce.Done::seconds).sum());
             all.put("experiments", list);
             Output.json(o, all);
         } else {

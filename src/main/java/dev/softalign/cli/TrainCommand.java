@@ -1,5 +1,6 @@
 package dev.softalign.cli;
 
+import dev.softalign.analysis.GradientFlowLog;
 import dev.softalign.data.Datasets;
 import dev.softalign.data.Split;
 import dev.softalign.learn.EpochMetrics;
@@ -100,7 +101,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         Integer done = resume ? RunFolder.committedEpoch(dir) : null;
         TrainedModel run = Trainer.of(c, data).out(dir).resume(resume).overwrite(overwrite)
-                .listener(json ? TrainingListener.SILENT : new Progress(o)).run();
+                .listener(GradientFlowLog.of(c, data)).listener(json ? TrainingListener.SILENT : new Progress(o)).run();
         if (json) {
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("out", dir.toString());

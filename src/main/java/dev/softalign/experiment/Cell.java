@@ -18,7 +18,8 @@ import java.util.TreeMap;
 public record Cell(String id, TrainConfig config, Map<String, String> tags) {
 
     public Cell {
-        tags = Map.copyOf(tags);
+        // Sorted, not Map.copyOf: its iteration order changes from JVM to JVM, and result files must not.
+        tags = java.util.Collections.unmodifiableMap(new TreeMap<>(tags));
     }
 
     public static Cell of(TrainConfig config, Map<String, String> tags) {

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one cell produced, stored as cells/&lt;id&gt;.json. Training fills {@link #history}; an
+ * What one cell produced, stored as cells/&lt;id&gt;/result.json beside the cell's run files. Training fills {@link #history}; an
  * analysis adds named numbers ({@link #scalars}, e.g. "hessian_top") and arrays ({@link #arrays},
  * e.g. "eigenvalues"), so new experiments need no new result type.
  */
@@ -32,12 +32,15 @@ public final class CellResult {
     public Map<String, double[]> arrays = new LinkedHashMap<>();
     /** Wall-clock seconds the cell took (not part of the results proper). */
     public double seconds;
+    /** The {@link CodeVersion} that computed the cell; a result from other code is not reused. */
+    public String code;
 
     public static CellResult of(Cell cell) {
         CellResult r = new CellResult();
         r.id = cell.id();
         r.config = cell.config();
         r.tags = new LinkedHashMap<>(cell.tags());
+        r.code = CodeVersion.current();
         return r;
     }
 

@@ -3,6 +3,8 @@ package dev.softalign.experiment;
 import dev.softalign.data.Split;
 import dev.softalign.learn.TrainedModel;
 import dev.softalign.report.Report;
+import java.io.Serializable;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -15,8 +17,10 @@ import java.util.List;
  * arrays) and {@link #report} (figures from those numbers: {@link dev.softalign.report.Lines},
  * {@link dev.softalign.report.Density}, ...; verdicts by a stated rule), then list the class in
  * {@link Experiments#ALL}.
+ *
+ * <p>Experiments are serializable (stateless classes) so that Spark can send one to its executors.
  */
-public interface Experiment {
+public interface Experiment extends Serializable {
 
     /** Folder and command-line name, e.g. "depth". */
     String id();
@@ -30,13 +34,14 @@ public interface Experiment {
     List<Cell> cells(Preset preset);
 
     /**
-     * Computes one cell. Runs on a pool thread, concurrently with other cells: use only the cell's
-     * own objects (the data is shared read-only). A {@link dev.softalign.learn.TrainingDiverged}
-     * thrown here is recorded as a diverged cell.
+     * Computes one cell, writing its run files (config.json, metrics.csv, model.safetensors, ...)
+     * into folder. Runs on a pool thread or a Spark executor, concurrently with other cells: use
+     * only the cell's own objects (the data is shared read-only). A
+     * {@link dev.softalign.learn.TrainingDiverged} thrown here is recorded as a diverged cell.
      */
-    default CellResult run(Cell cell, Split data) {
+    default CellResult run(Cell cell, Split data, Path folder) {
         String probe = cell.tags().get(Training.PROBE_TAG);
-        Training.Trained t = Training.train(cell, data, probe == null ? 0 : Integer.parseInt(probe));
+        Training.Trained t = Training.train(cell, data, folder, probe == null ? 0 : Integer.parseInt(probe));
         if (!t.result().diverged()) {
             analyze(cell, data, t.model(), t.result());
         }

@@ -7,7 +7,7 @@ import dev.softalign.analysis.SpectralDensity;
 import dev.softalign.analysis.WeightNoise;
 import dev.softalign.data.Dataset;
 import dev.softalign.data.Split;
-import dev.softalign.learn.Evaluation;
+import dev.softalign.nn.Evaluation;
 import dev.softalign.learn.TrainedModel;
 import dev.softalign.report.Bars;
 import dev.softalign.report.Figure;

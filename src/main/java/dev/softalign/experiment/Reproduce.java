@@ -16,7 +16,7 @@ import tech.tablesaw.api.Table;
 import tech.tablesaw.io.csv.CsvReadOptions;
 
 /**
- * Runs experiments for a preset: each one's sweep into out/&lt;id&gt;/cells/, its report into
+ * Runs experiments for a preset: each one's sweep into out/&lt;id&gt;/cells/&lt;cell-id&gt;/, its report into
  * out/&lt;id&gt;/index.html, then an overview out/index.html linking them with their verdicts.
  */
 public final class Reproduce {
@@ -28,26 +28,50 @@ public final class Reproduce {
     private Reproduce() {
     }
 
+    /** Runs the experiments on this machine with threads cells at once, refusing to run beside stale cells. */
     public static List<Done> run(List<Experiment> experiments, Preset preset, Path out, ImageFormat format, int threads,
             PrintWriter log) {
+        try (Engine engine = new LocalEngine(threads)) {
+            return run(experiments, preset, out, format, engine, false, log);
+        }
+    }
+
+    /**
+     * Runs the experiments' sweeps on the engine. Every experiment's cells folder is checked for
+     * stale cells (computed by other code) before anything runs: without rerunStale that is a
+     * one-line refusal, with it those cells are recomputed.
+     */
+    public static List<Done> run(List<Experiment> experiments, Preset preset, Path out, ImageFormat format, Engine engine,
+            boolean rerunStale, PrintWriter log) {
+        String code = CodeVersion.current();
+        List<Sweep.Plan> plans = new ArrayList<>();
+        for (Experiment e : experiments) {
+            plans.add(Sweep.plan(e, e.cells(preset), new CellStore(out.resolve(e.id()).resolve("cells"), code)));
+        }
+        Sweep.checkStale(plans, rerunStale);
         Split data = preset.load();
         List<Done> done = new ArrayList<>();
-        for (Experiment e : experiments) {
+        for (Sweep.Plan plan : plans) {
+            Experiment e = plan.experiment();
             long start = System.nanoTime();
             Path dir = out.resolve(e.id());
-            List<Cell> cells = e.cells(preset);
-            Sweep.Outcome o = Sweep.run(e, cells, data, dir.resolve("cells"), threads, log);
+            Sweep.Outcome o = Sweep.run(plan, data, engine, rerunStale, log);
             Report rep = e.report(preset, data, o.results());
             double seconds = (System.nanoTime() - start) / 1e9;
             rep.heading("Reproduction");
-            rep.text(String.format(Locale.ROOT, "Preset %s, %d cells (%d computed in this run, %d read back from "
-                    + "cells/), %d diverged. This run took %.0f s on %d threads. Each cell's result is stored in "
-                    + "cells/<cell-id>.json; rerunning the command reuses them and recomputes nothing.",
-                    preset.name(), cells.size(), o.ran(), o.reused(), o.diverged(), seconds, threads));
+            rep.text(String.format(Locale.ROOT, "Preset %s, %d cells: %d computed in this run, %d reused from an earlier "
+                    + "run, %d diverged. Wall time of this run: %s (%s). Code version %s.", preset.name(),
+                    o.results().size(), o.ran(), o.reused(), o.diverged(), Progress.duration(seconds), engine.describe(),
+                    code));
+            rep.text("Each cell is a run folder cells/<cell-id>/ with the files of `softalign train --out` (config.json, "
+                    + "metrics.csv, model.safetensors, ...) and its result.json, so `softalign hessian --model "
+                    + "cells/<cell-id>/model.safetensors` (or attack, report) opens the network behind any number here. "
+                    + "Rerunning the command reuses every cell computed by the same code and recomputes nothing.");
             Path index = rep.write(dir, format);
             done.add(new Done(e, index, o, rep.verdictList(), seconds));
             if (log != null) {
-                log.println(e.id() + ": wrote " + index + String.format(Locale.ROOT, " (%.0f s)", seconds));
+                log.println(e.id() + ": wrote " + index + String.format(Locale.ROOT, " (%s; %d cells run, %d reused)",
+                        Progress.duration(seconds), o.ran(), o.reused()));
                 log.flush();
             }
         }

@@ -1,34 +1,34 @@
 package dev.softalign.experiment;
 
 import dev.softalign.data.Split;
-import dev.softalign.io.IoFailure;
-import dev.softalign.io.Json;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Runs an experiment's cells on a fixed pool of threads. Each finished cell is written at once
- * (atomically) to cellsDir/&lt;id&gt;.json; a cell whose file exists is read back, never rerun,
- * so an interrupted sweep resumes where it stopped. Results come back in the order of the cells,
- * whatever order the threads finish in.
+ * Runs an experiment's cells: finds which are done in its {@link CellStore}, has an
+ * {@link Engine} compute the others, and records each result as it arrives, so an interrupted
+ * sweep resumes where it stopped. Results come back in the order of the cells, whatever order
+ * they finish in. Cells computed by other code are stale: the sweep refuses to run beside them
+ * unless asked to recompute them.
  */
 public final class Sweep {
 
     /** All results, and how many cells were computed now versus read back from earlier runs. */
     public record Outcome(List<CellResult> results, int ran, int reused, int diverged) {
+    }
+
+    /** What a sweep finds before computing anything: stored results (null where none) and the cells to compute. */
+    public record Plan(Experiment experiment, List<Cell> cells, CellStore store, List<CellResult> stored,
+            List<Cell> missing, List<Cell> stale) {
+
+        int reusable() {
+            return cells.size() - missing.size() - stale.size();
+        }
     }
 
     private Sweep() {
@@ -38,129 +38,90 @@ public final class Sweep {
         return Runtime.getRuntime().availableProcessors();
     }
 
-    public static Outcome run(Experiment e, List<Cell> cells, Split data, Path cellsDir, int threads, PrintWriter out) {
+    public static Plan plan(Experiment e, List<Cell> cells, CellStore store) {
         Set<String> ids = new HashSet<>();
         for (Cell c : cells) {
             if (!ids.add(c.id())) {
                 throw new IllegalStateException(e.id() + ": two cells share the id " + c.id());
             }
         }
-        CellResult[] results = new CellResult[cells.size()];
-        List<Integer> todo = new ArrayList<>();
-        for (int i = 0; i < cells.size(); i++) {
-            results[i] = stored(cellsDir.resolve(cells.get(i).id() + ".json"));
-            if (results[i] == null) {
-                todo.add(i);
-            }
-        }
-        int reused = cells.size() - todo.size();
-        Progress progress = new Progress(e.id(), cells.size(), reused, out);
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i : todo) {
-                Cell cell = cells.get(i);
-                futures.add(pool.submit(() -> {
-                    CellResult r = e.run(cell, data);
-                    Json.write(cellsDir.resolve(cell.id() + ".json"), r);
-                    results[i] = r;
-                    progress.done(cell, r);
-                }));
-            }
-            for (Future<?> f : futures) {
-                try {
-                    f.get();
-                } catch (ExecutionException ex) {
-                    Throwable cause = ex.getCause();
-                    if (cause instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    throw new IllegalStateException(cause);
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e.id() + ": interrupted; finished cells are kept");
+        List<CellResult> stored = new ArrayList<>();
+        List<Cell> missing = new ArrayList<>();
+        List<Cell> stale = new ArrayList<>();
+        for (Cell c : cells) {
+            CellResult r = store.read(c);
+            switch (store.state(r)) {
+                case DONE -> stored.add(r);
+                case MISSING -> {
+                    stored.add(null);
+                    missing.add(c);
+                }
+                case STALE -> {
+                    stored.add(null);
+                    stale.add(c);
                 }
             }
-        } finally {
-            pool.shutdownNow();
-            progress.close();
+        }
+        return new Plan(e, cells, store, stored, missing, stale);
+    }
+
+    /**
+     * Refuses, in one line, to run beside cells from other code unless rerunStale: a report must
+     * never mix numbers from two versions of the code without saying so.
+     */
+    public static void checkStale(List<Plan> plans, boolean rerunStale) {
+        int stale = 0;
+        List<String> where = new ArrayList<>();
+        for (Plan p : plans) {
+            if (!p.stale().isEmpty()) {
+                stale += p.stale().size();
+                where.add(p.store().dir() + " " + p.stale().size() + " of " + p.cells().size());
+            }
+        }
+        if (stale > 0 && !rerunStale) {
+            throw new IllegalArgumentException(stale + (stale == 1 ? " cell was" : " cells were") + " computed by other "
+                    + "code than this build (" + plans.get(0).store().code() + "): " + String.join(", ", where)
+                    + "; recompute them with --rerun-stale, or choose another --out");
+        }
+    }
+
+    public static Outcome run(Plan plan, Split data, Engine engine, boolean rerunStale, PrintWriter out) {
+        checkStale(List.of(plan), rerunStale);
+        Experiment e = plan.experiment();
+        CellStore store = plan.store();
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < plan.cells().size(); i++) {
+            index.put(plan.cells().get(i).id(), i);
+        }
+        CellResult[] results = plan.stored().toArray(new CellResult[0]);
+        List<Cell> todo = new ArrayList<>();
+        for (Cell c : plan.cells()) {
+            if (results[index.get(c.id())] == null) {
+                todo.add(c);
+                store.begin(c);
+            }
+        }
+        int reused = plan.reusable();
+        if (out != null && !plan.stale().isEmpty()) {
+            out.println(e.id() + ": recomputing " + plan.stale().size() + " stale cells (computed by other code)");
+        }
+        try (Progress progress = new Progress(e.id(), plan.cells().size(), reused, engine.describe(), out)) {
+            if (!todo.isEmpty()) {
+                engine.run(e, todo, data, store, (cell, r) -> {
+                    if (!store.code().equals(r.code)) {
+                        throw new IllegalStateException(e.id() + ": cell " + cell.id() + " was computed by code " + r.code
+                                + ", not this build's " + store.code() + "; run the same jar (and kernel) everywhere");
+                    }
+                    store.finish(cell, r);
+                    results[index.get(cell.id())] = r;
+                    progress.done(cell, r);
+                });
+            }
         }
         int diverged = 0;
         for (CellResult r : results) {
             diverged += r.diverged() ? 1 : 0;
         }
         return new Outcome(List.of(results), todo.size(), reused, diverged);
-    }
-
-    /** The stored result of a cell, or null if there is none (or it is unreadable: then it is recomputed). */
-    static CellResult stored(Path file) {
-        if (!Files.isRegularFile(file)) {
-            return null;
-        }
-        try {
-            CellResult r = Json.read(file, CellResult.class);
-            return r.config == null || r.history == null ? null : r;
-        } catch (IoFailure | com.google.gson.JsonParseException ex) {
-            return null;
-        }
-    }
-
-    /** done/total and time left: a bar on a terminal, one line per cell otherwise. */
-    private static final class Progress {
-
-        private final String name;
-        private final int total;
-        private final int reused;
-        private final PrintWriter out;
-        private final long start = System.nanoTime();
-        private final ProgressBar bar;
-        private int done;
-
-        Progress(String name, int total, int reused, PrintWriter out) {
-            this.name = name;
-            this.total = total;
-            this.reused = reused;
-            this.out = out;
-            this.done = reused;
-            boolean terminal = System.console() != null && out != null;
-            bar = terminal && reused < total ? new ProgressBarBuilder().setTaskName(name).setInitialMax(total)
-                    .startsFrom(reused, java.time.Duration.ZERO).setStyle(ProgressBarStyle.ASCII)
-                    .setUpdateIntervalMillis(500).continuousUpdate().build() : null;
-            if (out != null) {
-                out.println(name + ": " + total + " cells, " + reused + " already done" + (reused == total ? "" : ", running "
-                        + (total - reused) + " on " + defaultThreads() + " threads"));
-                out.flush();
-            }
-        }
-
-        synchronized void done(Cell cell, CellResult r) {
-            done++;
-            if (bar != null) {
-                bar.stepTo(done);
-                bar.setExtraMessage(cell.id() + (r.diverged() ? " diverged" : ""));
-                return;
-            }
-            if (out == null) {
-                return;
-            }
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            int ranNow = done - reused;
-            double left = elapsed / ranNow * (total - done);
-            out.println(String.format(Locale.ROOT, "%s: %d/%d %s %s, %.0f s elapsed, about %s left", name, done, total,
-                    cell.id(), r.diverged() ? "diverged" : String.format(Locale.ROOT, "test accuracy %.4f",
-                            r.last() == null ? Double.NaN : r.last().testAccuracy()), elapsed, duration(left)));
-            out.flush();
-        }
-
-        void close() {
-            if (bar != null) {
-                bar.close();
-            }
-        }
-
-        static String duration(double seconds) {
-            long s = Math.round(seconds);
-            return s >= 60 ? (s / 60) + " min " + (s % 60) + " s" : s + " s";
-        }
     }
 }

@@ -13,6 +13,7 @@ import dev.softalign.nn.Gradients;
 import dev.softalign.nn.Mlp;
 import dev.softalign.nn.Pass;
 import dev.softalign.nn.Vectors;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,18 +43,19 @@ public final class Training {
     }
 
     /**
-     * Trains the cell. With probeSamples > 0, after initialisation and after every epoch the angle
+     * Trains the cell, writing its run files (as {@code train --out} does) into folder, replacing
+     * any there. With probeSamples > 0, after initialisation and after every epoch the angle
      * between the rule's weight update and the true gradient (BP's) is measured on the first
      * probeSamples training samples: overall (all weights as one vector) and per layer.
      */
-    public static Trained train(Cell cell, Split data, int probeSamples) {
+    public static Trained train(Cell cell, Split data, Path folder, int probeSamples) {
         long start = System.nanoTime();
         CellResult r = CellResult.of(cell);
         Recorder rec = new Recorder(Rule.parse(cell.config().rule, cell.config().feedbackScale).path(),
                 probeSamples > 0 ? data.train().first(Math.min(probeSamples, data.train().size())) : null);
         TrainedModel model = null;
         try {
-            model = Trainer.of(cell.config(), data).listener(rec).run();
+            model = Trainer.of(cell.config(), data).out(folder).overwrite(true).listener(rec).run();
             r.history = new ArrayList<>(model.history());
             double initial = r.history.get(0).trainLoss();
             double last = r.last().trainLoss();

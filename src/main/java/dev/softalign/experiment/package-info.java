@@ -3,8 +3,12 @@
  *
  * <p>{@link dev.softalign.experiment.Experiment}: cells for a {@link dev.softalign.experiment.Preset},
  * an optional {@code analyze} of each trained network, and a report ending with verdicts.
- * {@link dev.softalign.experiment.Sweep} runs cells on a fixed thread pool, stores each result as
- * cells/&lt;id&gt;.json and never reruns a stored cell. {@link dev.softalign.experiment.Reproduce}
+ * {@link dev.softalign.experiment.Sweep} finds the cells still to compute in a
+ * {@link dev.softalign.experiment.CellStore} (one run folder per cell, cells/&lt;id&gt;/, with the
+ * trainer's files and result.json stamped with the {@link dev.softalign.experiment.CodeVersion}),
+ * has an {@link dev.softalign.experiment.Engine} compute them ({@link dev.softalign.experiment.LocalEngine},
+ * a thread pool; or Spark, loaded only when asked for) and records each result as it arrives; it
+ * never reruns a stored cell and refuses stale ones unless asked. {@link dev.softalign.experiment.Reproduce}
  * drives experiments and writes the overview. Implemented: figure 1
  * ({@link dev.softalign.experiment.DepthExperiment}), figure 2
  * ({@link dev.softalign.experiment.TrainingExperiment}), figure 3

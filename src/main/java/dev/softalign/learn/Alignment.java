@@ -69,15 +69,4 @@ public final class Alignment {
             target[k] = a * source[k] + c * target[k];
         }
     }
-
-    /** Angle between B_l and W_l in degrees, per layer; NaN where their shapes differ. */
-    public static double[] anglesDegrees(Mlp net) {
-        double[] out = new double[net.layerCount()];
-        for (int i = 0; i < out.length; i++) {
-            Layer l = net.layer(i);
-            out[i] = l.feedback.data.length == l.weight.data.length
-                    ? Vectors.angleDegrees(l.weight.data, l.feedback.data) : Double.NaN;
-        }
-        return out;
-    }
 }

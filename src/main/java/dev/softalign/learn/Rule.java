@@ -3,7 +3,9 @@ package dev.softalign.learn;
 import dev.softalign.nn.BackwardPath;
 import dev.softalign.nn.Gradients;
 import dev.softalign.nn.Mlp;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.DoubleFunction;
 import java.util.random.RandomGenerator;
 
 /**
@@ -34,29 +36,33 @@ public interface Rule {
         return false;
     }
 
+    /**
+     * Every rule, as a factory of its feedback scale: the one registry of rule names (each rule's
+     * {@link #id()}). A new rule is its class plus one entry here.
+     */
+    List<DoubleFunction<Rule>> REGISTRY = List.of(
+            scale -> new Backprop(),
+            FeedbackAlignment::new,
+            DirectFeedbackAlignment::new,
+            scale -> SignSymmetry.uniform(),
+            scale -> SignSymmetry.batchwiseRandom(),
+            SignSymmetry::fixedRandom,
+            KolenPollack::new);
+
     /** The rule named on the command line; feedbackScale multiplies the std of random feedback. */
     static Rule parse(String id, double feedbackScale) {
-        switch (id.toLowerCase(Locale.ROOT)) {
-            case "bp":
-                return new Backprop();
-            case "fa":
-                return new FeedbackAlignment(feedbackScale);
-            case "dfa":
-                return new DirectFeedbackAlignment(feedbackScale);
-            case "usf":
-                return SignSymmetry.uniform();
-            case "brsf":
-                return SignSymmetry.batchwiseRandom();
-            case "frsf":
-                return SignSymmetry.fixedRandom(feedbackScale);
-            case "kp":
-                return new KolenPollack(feedbackScale);
-            default:
-                throw new IllegalArgumentException("unknown rule '" + id + "' (expected " + String.join(", ", ids()) + ")");
+        String want = id.toLowerCase(Locale.ROOT);
+        for (DoubleFunction<Rule> f : REGISTRY) {
+            Rule r = f.apply(feedbackScale);
+            if (r.id().equals(want)) {
+                return r;
+            }
         }
+        throw new IllegalArgumentException("unknown rule '" + id + "' (expected " + String.join(", ", ids()) + ")");
     }
 
+    /** Every rule's name, in registry order. */
     static String[] ids() {
-        return new String[] {"bp", "fa", "dfa", "usf", "brsf", "frsf", "kp"};
+        return REGISTRY.stream().map(f -> f.apply(1).id()).toArray(String[]::new);
     }
 }

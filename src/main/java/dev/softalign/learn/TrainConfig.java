@@ -35,7 +35,11 @@ public final class TrainConfig {
     public String schedule = "constant";
     /** Largest global gradient norm; 0 turns clipping off. */
     public double clip = 0;
-    /** Every this many epochs (and at epoch 0), gradient-flow measures go into metrics.csv; 0: never. */
+    /**
+     * Every this many epochs (and at epoch 0), gradient-flow measures go into metrics.csv; 0: never.
+     * Part of the config (a resumed run keeps it); analysis.GradientFlowLog, wired by the train
+     * command, does the logging.
+     */
     public int logEvery = 0;
     /** Normalise inputs by the training set's mean and std, as a layer of the model. */
     public boolean normalize = false;

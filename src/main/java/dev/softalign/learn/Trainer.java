@@ -5,13 +5,17 @@ import dev.softalign.data.Split;
 import dev.softalign.nn.Activation;
 import dev.softalign.nn.Gradients;
 import dev.softalign.nn.Loss;
+import dev.softalign.nn.Evaluation;
 import dev.softalign.nn.Mlp;
 import dev.softalign.nn.Pass;
+import dev.softalign.nn.Seeds;
 import dev.softalign.io.IoFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
@@ -27,7 +31,7 @@ public final class Trainer {
     private Path out;
     private boolean resume;
     private boolean overwrite;
-    private TrainingListener listener = TrainingListener.SILENT;
+    private final List<TrainingListener> listeners = new ArrayList<>();
 
     private Trainer(TrainConfig config, Split data) {
         this.config = config.copy().validate();
@@ -54,8 +58,9 @@ public final class Trainer {
         return this;
     }
 
+    /** Adds a listener; each hears the run in the order added. */
     public Trainer listener(TrainingListener l) {
-        listener = l;
+        listeners.add(l);
         return this;
     }
 
@@ -86,20 +91,13 @@ public final class Trainer {
         return net;
     }
 
-    /** Samples (the first of the training set) on which {@code logEvery} measures the gradient flow. */
-    static final int FLOW_SAMPLES = 500;
-    static final int FLOW_JACOBIAN_SAMPLES = 50;
-
-    /** Gradient-flow numbers for metrics.csv at epochs that are multiples of logEvery, NaN in between (same keys every row). */
-    private java.util.Map<String, Double> flow(Mlp net, Rule rule, int epoch) {
-        if (config.logEvery <= 0) {
-            return null;
+    /** Extra metrics.csv columns for this epoch: what every listener measures on the network as it stands. */
+    private Map<String, Double> measure(Mlp net, int epoch) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        for (TrainingListener l : listeners) {
+            m.putAll(l.measure(net, epoch));
         }
-        if (epoch % config.logEvery != 0) {
-            return dev.softalign.analysis.GradientFlow.missing(net.layerCount());
-        }
-        return dev.softalign.analysis.GradientFlow.of(net, rule.path(), data.train().first(FLOW_SAMPLES),
-                FLOW_JACOBIAN_SAMPLES).metrics();
+        return m;
     }
 
     /**
@@ -152,7 +150,7 @@ public final class Trainer {
             Evaluation train = Evaluation.of(net, data.train());
             Evaluation test = Evaluation.of(net, data.test());
             history.add(new EpochMetrics(0, schedule.rate(config.lr, 0, 1), train.loss(), train.accuracy(), test.loss(),
-                    test.accuracy(), Alignment.anglesDegrees(net), 0, flow(net, rule, 0)));
+                    test.accuracy(), net.feedbackAnglesDegrees(), 0, measure(net, 0)));
             if (folder != null) {
                 folder.save(config, net, opt, history);
             }
@@ -161,7 +159,9 @@ public final class Trainer {
         int stepsPerEpoch = (n + config.batch - 1) / config.batch;
         long totalSteps = (long) stepsPerEpoch * config.epochs;
         int first = history.get(history.size() - 1).epoch() + 1;
-        listener.started(net, first, config.epochs, stepsPerEpoch);
+        for (TrainingListener l : listeners) {
+            l.started(net, first, config.epochs, stepsPerEpoch);
+        }
         Step step = new Step(net, rule, opt, config.clip, config.weightDecay);
         for (int epoch = first; epoch <= config.epochs; epoch++) {
             long start = System.nanoTime();
@@ -183,19 +183,25 @@ public final class Trainer {
                 }
                 lossSum += loss * b;
                 correct += p.correct();
-                listener.step(epoch, s + 1, loss);
+                for (int k = 0; k < listeners.size(); k++) { // indexed: no iterator per step
+                    listeners.get(k).step(epoch, s + 1, loss);
+                }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             Evaluation test = Evaluation.of(net, data.test());
             EpochMetrics m = new EpochMetrics(epoch, lr, lossSum / n, (double) correct / n, test.loss(), test.accuracy(),
-                    Alignment.anglesDegrees(net), seconds, flow(net, rule, epoch));
+                    net.feedbackAnglesDegrees(), seconds, measure(net, epoch));
             history.add(m);
             if (folder != null) {
                 folder.save(config, net, opt, history);
             }
-            listener.epoch(m);
+            for (TrainingListener l : listeners) {
+                l.epoch(m);
+            }
         }
-        listener.finished();
+        for (TrainingListener l : listeners) {
+            l.finished();
+        }
         return new TrainedModel(net, config, history, out);
     }
 

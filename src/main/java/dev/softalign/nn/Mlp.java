@@ -169,6 +169,17 @@ public final class Mlp {
         }
     }
 
+    /** Angle between B_l and W_l in degrees, per layer; NaN where their shapes differ (direct feedback). */
+    public double[] feedbackAnglesDegrees() {
+        double[] out = new double[layers.length];
+        for (int i = 0; i < out.length; i++) {
+            Layer l = layers[i];
+            out[i] = l.feedback.data.length == l.weight.data.length
+                    ? Vectors.angleDegrees(l.weight.data, l.feedback.data) : Double.NaN;
+        }
+        return out;
+    }
+
     /** Deep copy, including feedback matrices and normalisation. */
     public Mlp copy() {
         Mlp c = new Mlp(sizes(), activation, loss);
@@ -288,17 +299,14 @@ public final class Mlp {
     }
 
     /**
-     * Backward pass after {@link #forward}: deltas along the chosen path, then parameter gradients
-     * into g (if not null) and the pixel-space input gradient (if asked).
+     * Backward pass after {@link #forward}: deltas along the chosen path (the path decides the
+     * signal entering each layer), then parameter gradients into g (if not null) and the
+     * pixel-space input gradient (if asked).
      */
     public void backward(Pass p, BackwardPath path, Gradients g, boolean inputGradient) {
         int last = layers.length - 1;
         for (int i = last; i > 0; i--) {
-            if (path == BackwardPath.DIRECT) {
-                mm.multiply(layers[i].feedback, true, p.delta[last], false, p.delta[i - 1]);
-            } else {
-                mm.multiply(path.matrix(layers[i]), true, p.delta[i], false, p.delta[i - 1]);
-            }
+            path.propagate(this, p, i, p.delta[i - 1]);
             multiplyByDerivative(p.delta[i - 1].data, p.a[i - 1].data);
         }
         if (g != null) {
@@ -308,9 +316,7 @@ public final class Mlp {
             }
         }
         if (inputGradient) {
-            R064Store m = path == BackwardPath.DIRECT ? layers[0].feedback : path.matrix(layers[0]);
-            R064Store d = path == BackwardPath.DIRECT && last > 0 ? p.delta[last] : p.delta[0];
-            mm.multiply(m, true, d, false, p.inputGradient);
+            path.propagate(this, p, 0, p.inputGradient);
             if (inputStd != null) {
                 double[] x = p.inputGradient.data;
                 int f = inputSize();

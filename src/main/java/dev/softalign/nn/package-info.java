@@ -6,11 +6,16 @@
  * feedback matrix B), one {@link dev.softalign.nn.Activation} and a {@link dev.softalign.nn.Loss};
  * a {@link dev.softalign.nn.Pass} holds one batch's buffers, reused from step to step so training
  * allocates nothing, and {@link dev.softalign.nn.Gradients} the parameter gradients. The backward
- * pass takes the path the error follows ({@link dev.softalign.nn.BackwardPath}: W for the true
- * gradient, B for feedback rules), so every learning rule and every analysis shares one forward
- * and one backward implementation. Every hot product goes through {@link dev.softalign.nn.MatMul}:
+ * pass asks a {@link dev.softalign.nn.BackwardPath} for the signal entering each layer (W for the
+ * true gradient, B for feedback rules; a learning rule with other backward math supplies its own
+ * path, as direct feedback alignment does), and so do the error-propagation Jacobians of the
+ * gradient-flow analysis: every rule and every analysis shares one forward and one backward
+ * implementation. Every hot product goes through {@link dev.softalign.nn.MatMul}:
  * the Vector API kernel {@link dev.softalign.nn.VectorMatMul} or the portable ojalgo one, chosen by
  * {@link dev.softalign.nn.Kernels}. {@link dev.softalign.nn.ModelFile} stores a network as
- * safetensors that PyTorch opens. Depends on data and io only.
+ * safetensors that PyTorch opens. What both training and the analyses need lives here too:
+ * {@link dev.softalign.nn.Evaluation} (loss and accuracy on a dataset), {@link dev.softalign.nn.Seeds}
+ * (independent random streams from one seed) and {@link dev.softalign.nn.Mlp#feedbackAnglesDegrees()}.
+ * Depends on data and io only.
  */
 package dev.softalign.nn;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.softalign.data.Dataset;
 import dev.softalign.data.Split;
 import dev.softalign.data.Synthetic;
-import dev.softalign.learn.Evaluation;
+import dev.softalign.nn.Evaluation;
 import dev.softalign.learn.TrainConfig;
 import dev.softalign.learn.Trainer;
 import dev.softalign.nn.Gradients;

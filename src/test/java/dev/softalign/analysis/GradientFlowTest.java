@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.softalign.data.Dataset;
+import dev.softalign.learn.DirectFeedbackAlignment;
 import dev.softalign.learn.Rule;
 import dev.softalign.nn.Activation;
 import dev.softalign.nn.BackwardPath;
@@ -183,7 +184,7 @@ class GradientFlowTest {
     void directFeedbackJacobianIsTheFeedbackTransposed() {
         Mlp net = HessianTest.smallNet(Activation.RELU, Loss.CROSS_ENTROPY, new int[] {5, 4, 4, 3}, 43);
         Rule.parse("dfa", 1.0).initialize(net, new SplittableRandom(44));
-        double[][][] j = GradientFlow.jacobian(net, BackwardPath.DIRECT, new double[] {0.1, 0.2, 0.3, 0.4, 0.5});
+        double[][][] j = GradientFlow.jacobian(net, DirectFeedbackAlignment.PATH, new double[] {0.1, 0.2, 0.3, 0.4, 0.5});
         for (int l = 0; l < net.layerCount(); l++) {
             var b = net.layer(l).feedback;
             for (int c = 0; c < b.getColDim(); c++) {
@@ -192,7 +193,7 @@ class GradientFlowTest {
                 }
             }
         }
-        GradientFlow.Summary s = GradientFlow.of(net, BackwardPath.DIRECT, HessianTest.data(6, 5, 3, 45));
+        GradientFlow.Summary s = GradientFlow.of(net, DirectFeedbackAlignment.PATH, HessianTest.data(6, 5, 3, 45));
         assertTrue(Double.isNaN(s.anglesDegrees()[0]) || s.anglesDegrees().length == 3);
     }
 }

@@ -24,7 +24,7 @@ class TrainingLogTest {
         Split data = Synthetic.blobs(300, 8, 3, 0.2, 1);
         TrainConfig c = TrainConfig.defaults().dataset("blobs").rule("fa").align(0.5).depth(2).width(6).epochs(3)
                 .batch(50).logEvery(2);
-        TrainedModel run = Trainer.of(c, data).out(dir.resolve("run")).run();
+        TrainedModel run = Trainer.of(c, data).out(dir.resolve("run")).listener(GradientFlowLog.of(c, data)).run();
         List<EpochMetrics> h = run.history();
         assertEquals(4, h.size());
         for (EpochMetrics m : h) {
@@ -39,10 +39,12 @@ class TrainingLogTest {
         assertTrue(csv.get(0).contains(",grad_cos_0,"), csv.get(0));
         assertEquals(5, csv.size());
         // The same seed gives the same numbers.
-        TrainedModel again = Trainer.of(c, data).run();
+        TrainedModel again = Trainer.of(c, data).listener(GradientFlowLog.of(c, data)).run();
         assertEquals(h.get(2).extra(), again.history().get(2).extra());
         // Resuming reads the logged columns back.
-        TrainedModel resumed = Trainer.of(c.copy().epochs(4), data).out(dir.resolve("run")).resume(true).run();
+        TrainConfig more = c.copy().epochs(4);
+        TrainedModel resumed = Trainer.of(more, data).out(dir.resolve("run")).resume(true)
+                .listener(GradientFlowLog.of(more, data)).run();
         assertFalse(Double.isNaN(resumed.history().get(4).extra().get("jac_cond_true_0")));
         assertEquals(h.get(2).extra(), resumed.history().get(2).extra());
     }
@@ -50,7 +52,8 @@ class TrainingLogTest {
     @Test
     void withoutLogEveryNothingIsAdded() {
         Split data = Synthetic.blobs(100, 4, 2, 0.2, 1);
-        TrainedModel run = Trainer.of(TrainConfig.defaults().dataset("blobs").depth(1).width(3).epochs(1), data).run();
+        TrainConfig c = TrainConfig.defaults().dataset("blobs").depth(1).width(3).epochs(1);
+        TrainedModel run = Trainer.of(c, data).listener(GradientFlowLog.of(c, data)).run();
         assertTrue(run.history().get(1).extra().isEmpty());
     }
 }

@@ -58,7 +58,7 @@ class RobustnessTest {
         assertEquals(0.0, eps[0]);
         assertEquals(0.2, eps[3]);
         assertEquals(r.cleanAccuracy(), r.results().get(0).robustAccuracy(), "eps 0 is the clean accuracy");
-        assertEquals(dev.softalign.learn.Evaluation.of(net, test).accuracy(), r.cleanAccuracy(), 1e-12);
+        assertEquals(dev.softalign.nn.Evaluation.of(net, test).accuracy(), r.cleanAccuracy(), 1e-12);
         assertTrue(r.cleanAccuracy() > 0.8, "the blobs model should have learned: " + r.cleanAccuracy());
         assertTrue(r.results().get(3).robustAccuracy() < r.cleanAccuracy() - 0.1, r.toString());
         assertTrue(r.checks().passed(), r.toString());

@@ -46,7 +46,7 @@ class AnalysisExperimentsTest {
         }
         for (CellResult r : d.outcome().results()) {
             assertFalse(r.diverged(), r.id);
-            assertEquals(r.scalars, Sweep.stored(out.resolve(e.id()).resolve("cells").resolve(r.id + ".json")).scalars);
+            assertEquals(r.scalars, CellStore.read(out.resolve(e.id()).resolve("cells").resolve(r.id).resolve(CellStore.RESULT)).scalars);
         }
 
         Path cellDir = out.resolve(e.id()).resolve("cells");

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.softalign.data.Split;
-import dev.softalign.learn.Evaluation;
+import dev.softalign.nn.Evaluation;
 import dev.softalign.learn.TrainConfig;
 import dev.softalign.learn.TrainedModel;
 import dev.softalign.nn.Vectors;
@@ -103,7 +103,7 @@ class ExtensionTest {
         assertEquals(3, ANALYSED.get(), "one analysis per cell");
         CellResult r = d.outcome().results().get(0);
         assertTrue(r.scalar("weight_norm") > 0);
-        assertEquals(r.scalar("weight_norm"), Sweep.stored(out.resolve("norms/cells/" + r.id + ".json")).scalar("weight_norm"));
+        assertEquals(r.scalar("weight_norm"), CellStore.read(out.resolve("norms/cells/" + r.id + "/result.json")).scalar("weight_norm"));
         ReportTest.checkOffline(d.index());
         assertEquals(Verdict.Outcome.YES, d.verdicts().get(0).outcome());
 

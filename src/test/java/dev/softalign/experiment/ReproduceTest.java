@@ -21,11 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ReproduceTest {
 
+    /** Every file in every cell folder, with its modification time. */
     static Map<String, FileTime> cellFiles(Path dir) throws IOException {
         Map<String, FileTime> m = new TreeMap<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : s.toList()) {
-                m.put(p.getFileName().toString(), Files.getLastModifiedTime(p));
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                m.put(dir.relativize(p).toString(), Files.getLastModifiedTime(p));
             }
         }
         return m;
@@ -58,7 +59,10 @@ class ReproduceTest {
         // A second run reads every cell back: nothing is recomputed, no cell file is rewritten.
         Path cellDir = out.resolve("depth/cells");
         Map<String, FileTime> before = cellFiles(cellDir);
-        assertEquals(cells, before.size());
+        assertEquals(cells, before.keySet().stream().filter(n -> n.endsWith("/" + CellStore.RESULT)).count());
+        for (String f : List.of("config.json", "metrics.csv", "model.safetensors", CellStore.RESULT)) {
+            assertEquals(cells, before.keySet().stream().filter(n -> n.endsWith("/" + f)).count(), f);
+        }
         List<Reproduce.Done> again = Reproduce.run(Experiments.ALL, Preset.TEST, out, ImageFormat.PNG, 2, null);
         for (Reproduce.Done d : again) {
             assertEquals(0, d.outcome().ran(), d.experiment().id());
@@ -68,12 +72,16 @@ class ReproduceTest {
         assertEquals(first.get(0).verdicts(), again.get(0).verdicts());
 
         // Deleting one result reruns that cell only, on one thread this time, with the same numbers.
-        String victim = before.keySet().stream().filter(n -> n.startsWith("fa-a0.9-d3-s2")).findFirst().orElseThrow();
-        CellResult old = Sweep.stored(cellDir.resolve(victim));
-        Files.delete(cellDir.resolve(victim));
+        String victim = before.keySet().stream().filter(n -> n.startsWith("fa-a0.9-d3-s2")).findFirst().orElseThrow()
+                .replaceAll("/.*", "");
+        CellResult old = CellStore.read(cellDir.resolve(victim).resolve(CellStore.RESULT));
+        byte[] oldModel = Files.readAllBytes(cellDir.resolve(victim).resolve("model.safetensors"));
+        Files.delete(cellDir.resolve(victim).resolve(CellStore.RESULT));
         Reproduce.Done redo = Reproduce.run(List.of(new DepthExperiment()), Preset.TEST, out, ImageFormat.PNG, 1, null).get(0);
         assertEquals(1, redo.outcome().ran());
-        CellResult now = Sweep.stored(cellDir.resolve(victim));
+        CellResult now = CellStore.read(cellDir.resolve(victim).resolve(CellStore.RESULT));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(oldModel,
+                Files.readAllBytes(cellDir.resolve(victim).resolve("model.safetensors")), "the same model, bit for bit");
         assertEquals(old.history.size(), now.history.size());
         for (int e = 0; e < old.history.size(); e++) {
             assertEquals(old.history.get(e).trainLoss(), now.history.get(e).trainLoss(), 0.0);
@@ -103,7 +111,7 @@ class ReproduceTest {
         CellResult r = d.outcome().results().get(0);
         assertTrue(r.message.contains("loss is"), r.message);
         assertEquals(0.25, r.testAccuracy(4), "a diverged cell counts as chance accuracy");
-        assertEquals(CellResult.DIVERGED, Sweep.stored(out.resolve("depth/cells/" + r.id + ".json")).status);
+        assertEquals(CellResult.DIVERGED, CellStore.read(out.resolve("depth/cells/" + r.id + "/" + CellStore.RESULT)).status);
         assertTrue(Files.readString(d.index()).contains("undecided") || Files.readString(d.index()).contains("no"));
     }
 
@@ -125,6 +133,55 @@ class ReproduceTest {
         assertEquals(2, doc.select("a[href$=index.html]").size());
         assertEquals(depth, Reproduce.readVerdicts(out.resolve("depth/verdict.csv")));
         assertTrue(doc.text().contains(depth.get(0).claim() + " " + depth.get(0).outcome().label()), doc.text());
+    }
+
+    @Test
+    void cellsFromOtherCodeAreRefusedInOneLineAndRecomputedOnlyWhenAsked(@TempDir Path out) throws Exception {
+        Preset one = Preset.TEST.withSeeds(1);
+        List<CellResult> first = Reproduce.run(List.of(new DepthExperiment()), one, out, ImageFormat.PNG, 2, null).get(0)
+                .outcome().results();
+        Path cells = out.resolve("depth/cells");
+        for (CellResult r : first.subList(0, 2)) {
+            Path file = cells.resolve(r.id).resolve(CellStore.RESULT);
+            Files.writeString(file, Files.readString(file).replace(CodeVersion.current(), "0123456789ab vector"));
+        }
+        Map<String, FileTime> before = cellFiles(cells);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Reproduce.run(List.of(new TrainingExperiment(), new DepthExperiment()), one, out, ImageFormat.PNG, 2, null));
+        assertEquals("2 cells were computed by other code than this build (" + CodeVersion.current() + "): " + cells
+                + " 2 of 6; recompute them with --rerun-stale, or choose another --out", e.getMessage());
+        assertEquals(before, cellFiles(cells), "nothing touched");
+        assertTrue(Files.notExists(out.resolve("training")), "refused before running any experiment");
+
+        try (Engine engine = new LocalEngine(2)) {
+            Reproduce.Done d = Reproduce.run(List.of(new DepthExperiment()), one, out, ImageFormat.PNG, engine, true, null)
+                    .get(0);
+            assertEquals(2, d.outcome().ran());
+            assertEquals(4, d.outcome().reused());
+            for (int i = 0; i < first.size(); i++) {
+                CellResult now = d.outcome().results().get(i);
+                assertEquals(CodeVersion.current(), now.code);
+                assertEquals(first.get(i).last().testLoss(), now.last().testLoss(), 0.0);
+            }
+        }
+        assertEquals(0, Reproduce.run(List.of(new DepthExperiment()), one, out, ImageFormat.PNG, 1, null).get(0).outcome().ran());
+    }
+
+    @Test
+    void theCodeVersionHashesTheNumericalClassesAndNamesTheKernel(@TempDir Path classes) throws Exception {
+        String v = CodeVersion.current();
+        assertTrue(v.matches("[0-9a-f]{12} (vector|ojalgo)"), v);
+        Path nn = Files.createDirectories(classes.resolve("dev/softalign/nn"));
+        Path report = Files.createDirectories(classes.resolve("dev/softalign/report"));
+        Files.write(nn.resolve("A.class"), new byte[] {1, 2});
+        Files.write(report.resolve("B.class"), new byte[] {3});
+        String h = CodeVersion.of(classes);
+        Files.write(report.resolve("B.class"), new byte[] {4});
+        assertEquals(h, CodeVersion.of(classes), "report classes move no number");
+        Files.write(nn.resolve("A.class"), new byte[] {1, 3});
+        assertTrue(!h.equals(CodeVersion.of(classes)), "a changed numerical class changes the version");
+        Files.write(nn.resolve("A.class"), new byte[] {1, 2});
+        assertEquals(h, CodeVersion.of(classes));
     }
 
     @Test

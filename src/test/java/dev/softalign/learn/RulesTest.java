@@ -112,7 +112,7 @@ class RulesTest {
                 double[] src = (from == Alignment.From.FORWARD ? l.weight : l.feedback).data;
                 assertArrayEquals(before[i], src);
             }
-            double[] angles = Alignment.anglesDegrees(net);
+            double[] angles = net.feedbackAnglesDegrees();
             assertEquals(Math.toDegrees(Math.acos(a)), angles[0], 1e-6);
         }
     }
@@ -224,5 +224,31 @@ class RulesTest {
             assertTrue(run.testAccuracy() > 0.85, id + " accuracy " + run.testAccuracy());
             assertTrue(run.last().trainLoss() < run.history().get(0).trainLoss(), id + " loss did not fall");
         }
+    }
+
+    @Test
+    void registryListsTheSevenRulesAndEachRoundTripsByName() {
+        assertArrayEquals(new String[] {"bp", "fa", "dfa", "usf", "brsf", "frsf", "kp"}, Rule.ids());
+        for (String id : Rule.ids()) {
+            Rule r = Rule.parse(id.toUpperCase(java.util.Locale.ROOT), 0.7);
+            assertEquals(id, r.id());
+            assertEquals(id, Rule.parse(r.id(), 0.7).id());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Rule.parse("xyz", 1));
+        assertTrue(e.getMessage().contains("bp, fa, dfa, usf, brsf, frsf, kp"), e.getMessage());
+    }
+
+    /** Each path checks the matrices it needs: W-shaped feedback for chained paths, classes x in for direct. */
+    @Test
+    void pathsCheckTheFeedbackShapes() {
+        SplittableRandom rng = new SplittableRandom(3);
+        Mlp fa = Mlp.create(new int[] {4, 6, 3}, Activation.RELU, Loss.CROSS_ENTROPY, rng);
+        Mlp dfa = fa.copy();
+        new DirectFeedbackAlignment(1).initialize(dfa, rng);
+        BackwardPath.FEEDBACK.check(fa);
+        DirectFeedbackAlignment.PATH.check(dfa);
+        assertThrows(IllegalArgumentException.class, () -> BackwardPath.FEEDBACK.check(dfa));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DirectFeedbackAlignment.PATH.check(fa));
+        assertTrue(e.getMessage().contains("3 x 4"), e.getMessage());
     }
 }

@@ -1,8 +1,6 @@
-package dev.softalign.learn;
+package dev.softalign.nn;
 
 import dev.softalign.data.Dataset;
-import dev.softalign.nn.Mlp;
-import dev.softalign.nn.Pass;
 
 /** Mean loss and accuracy of a model on a dataset, forward passes only. */
 public record Evaluation(double loss, double accuracy, int samples) {

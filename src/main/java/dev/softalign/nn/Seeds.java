@@ -1,4 +1,4 @@
-package dev.softalign.learn;
+package dev.softalign.nn;
 
 import java.util.SplittableRandom;
 
