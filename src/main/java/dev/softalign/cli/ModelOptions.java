@@ -4,7 +4,7 @@ import dev.softalign.data.Dataset;
 import dev.softalign.data.Datasets;
 import dev.softalign.data.Split;
 import dev.softalign.io.FormatException;
-import dev.softalign.learn.Evaluation;
+import dev.softalign.nn.Evaluation;
 import dev.softalign.nn.Mlp;
 import dev.softalign.nn.ModelFile;
 import java.nio.file.Path;
