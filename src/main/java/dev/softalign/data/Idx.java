@@ -278,16 +278,27 @@ public final class Idx {
         }
     }
 
-    /** Written atomically: a dataset file is read often, and a half-written one would fail every later run. */
+    /**
+     * Written to a temporary file renamed into place: a dataset file is read often, and a
+     * half-written one would fail every later run. (data sits below io, so not via AtomicFiles.)
+     */
     static void writeBytes(Path file, byte[] data, boolean gzip) {
+        Path target = file.toAbsolutePath();
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
         try {
-            dev.softalign.io.AtomicFiles.write(file, out -> {
-                OutputStream o = gzip ? bestGzip(out) : out;
-                o.write(data);
-                o.close();
-            });
-        } catch (dev.softalign.io.IoFailure e) {
-            throw new DataException(e.getMessage(), e);
+            Files.createDirectories(target.getParent());
+            try (OutputStream out = gzip ? bestGzip(Files.newOutputStream(tmp)) : Files.newOutputStream(tmp)) {
+                out.write(data);
+            }
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException again) {
+                e.addSuppressed(again);
+            }
+            throw new DataException(file + ": cannot write: " + e, e);
         }
     }
 
