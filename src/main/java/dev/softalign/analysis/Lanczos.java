@@ -30,10 +30,11 @@ public final class Lanczos {
     }
 
     public static final int DEFAULT_MAX_STEPS = 300;
+    public static final double DEFAULT_TOL = 1e-6;
 
     private int top = 1;
     private int bottom = 0;
-    private double tol = 1e-6;
+    private double tol = DEFAULT_TOL;
     private int maxSteps = DEFAULT_MAX_STEPS;
     private long seed = 1;
     private boolean vectors;

@@ -2,6 +2,7 @@ package dev.softalign.analysis;
 
 import dev.softalign.data.Dataset;
 import dev.softalign.io.AtomicFiles;
+import dev.softalign.nn.Seeds;
 import dev.softalign.nn.Layer;
 import dev.softalign.nn.Mlp;
 import java.nio.file.Path;
@@ -13,9 +14,47 @@ import java.util.SplittableRandom;
  * along filter-normalised random directions. For a dense layer a "filter" is one neuron's incoming
  * weight row, so each row of a Gaussian direction is rescaled to the norm of the same row of W;
  * biases get a zero direction (Li et al.'s default of ignoring them). Computing is separate from plotting:
- * {@link Surface} is plain data with a CSV writer.
+ * {@link Surface} is plain data with a CSV writer. Settings for a surface along seeded directions
+ * are fluent with defaults here; {@link #run} returns a {@link Result}.
  */
 public final class Landscape {
+
+    /** Seed purpose of the random directions: direction k is drawn from Seeds.stream(seed, DIRECTIONS, k). */
+    static final int DIRECTIONS = 401;
+    public static final double DEFAULT_MIN = -1;
+    public static final double DEFAULT_MAX = 1;
+    /** Grid points per axis: a line is cheap, a plane costs the square. */
+    public static final int DEFAULT_POINTS_1D = 21;
+    public static final int DEFAULT_POINTS_2D = 11;
+
+    /** The grid in JSON: a line's loss and accuracy are one value per alpha, a plane's one row per alpha. */
+    public sealed interface Grid permits Line, Plane {
+    }
+
+    public record Line(double[] alpha, double[] loss, double[] accuracy) implements Grid {
+    }
+
+    public record Plane(double[] alpha, double[] beta, double[][] loss, double[][] accuracy) implements Grid {
+    }
+
+    /** A computed surface: grid points per axis, the range, summaries and the grid. */
+    public record Result(int points, double[] range, double lossAtOrigin, double minLoss, double maxLoss, Grid grid) {
+
+        /** The grid as a {@link Surface} (for its CSV). */
+        public Surface surface() {
+            if (grid instanceof Plane p) {
+                return new Surface(p.alpha(), p.beta(), p.loss(), p.accuracy());
+            }
+            Line l = (Line) grid;
+            double[][] loss = new double[l.alpha().length][];
+            double[][] acc = new double[l.alpha().length][];
+            for (int i = 0; i < loss.length; i++) {
+                loss[i] = new double[] {l.loss()[i]};
+                acc[i] = new double[] {l.accuracy()[i]};
+            }
+            return new Surface(l.alpha(), null, loss, acc);
+        }
+    }
 
     /**
      * loss[i][j] and accuracy[i][j] at alphas[i], betas[j]; a 1D line has betas == null and one column.
@@ -87,7 +126,69 @@ public final class Landscape {
         }
     }
 
+    private double min = DEFAULT_MIN;
+    private double max = DEFAULT_MAX;
+    private Integer points;
+    private boolean twoDimensional;
+    private long seed = 1;
+
     private Landscape() {
+    }
+
+    public static Landscape create() {
+        return new Landscape();
+    }
+
+    /** alpha (and beta) from min to max (default -1 to 1). */
+    public Landscape range(double lo, double hi) {
+        min = lo;
+        max = hi;
+        return this;
+    }
+
+    /** Grid points per axis (default 21 for a line, 11 for a plane). */
+    public Landscape points(int p) {
+        points = p;
+        return this;
+    }
+
+    /** A plane along two directions instead of a line along one (default: a line). */
+    public Landscape twoDimensional(boolean b) {
+        twoDimensional = b;
+        return this;
+    }
+
+    /** Seed of the filter-normalised directions. */
+    public Landscape seed(long s) {
+        seed = s;
+        return this;
+    }
+
+    /** The surface around net's parameters (restored afterwards) along seeded filter-normalised directions. */
+    public Result run(Mlp net, Dataset data) {
+        int n = points != null ? points : twoDimensional ? DEFAULT_POINTS_2D : DEFAULT_POINTS_1D;
+        if (!(min < max) || n < 2) {
+            throw new IllegalArgumentException("a landscape needs min < max and at least 2 points, got " + min + ".." + max
+                    + " with " + n);
+        }
+        double[] g = grid(min, max, n);
+        double[] d1 = filterNormalizedDirection(net, Seeds.stream(seed, DIRECTIONS, 0));
+        Surface s = twoDimensional
+                ? plane(net, data, d1, filterNormalizedDirection(net, Seeds.stream(seed, DIRECTIONS, 1)), g, g)
+                : line(net, data, d1, g);
+        Grid grid;
+        if (twoDimensional) {
+            grid = new Plane(s.alphas(), s.betas(), s.loss(), s.accuracy());
+        } else {
+            double[] loss = new double[n];
+            double[] acc = new double[n];
+            for (int i = 0; i < n; i++) {
+                loss[i] = s.loss()[i][0];
+                acc[i] = s.accuracy()[i][0];
+            }
+            grid = new Line(s.alphas(), loss, acc);
+        }
+        return new Result(n, new double[] {min, max}, s.lossAtOrigin(), s.minLoss(), s.maxLoss(), grid);
     }
 
     /** points values evenly spaced from min to max inclusive. */

@@ -19,9 +19,13 @@ public final class PowerIteration {
             long products) {
     }
 
+    /** PyHessian's defaults. */
+    public static final double DEFAULT_TOL = 1e-3;
+    public static final int DEFAULT_MAX_ITERATIONS = 100;
+
     private int top = 1;
-    private double tol = 1e-3;
-    private int maxIterations = 100;
+    private double tol = DEFAULT_TOL;
+    private int maxIterations = DEFAULT_MAX_ITERATIONS;
     private long seed = 1;
     private double residualTol = 0;
 

@@ -8,6 +8,7 @@ import dev.softalign.nn.Mlp;
  * |y_i| <= eps (|w_i| + 1) around w, reported as 100 (max L(w+y) - L(w)) / (1 + L(w)).
  * Keskar et al. maximise with L-BFGS-B; here projected sign-gradient ascent (steepest ascent for
  * the box's scaled L-inf geometry) with a linearly decaying step, keeping the best point seen.
+ * Settings are fluent with defaults here; {@link #run} returns a {@link Result}.
  */
 public final class Sharpness {
 
@@ -20,7 +21,43 @@ public final class Sharpness {
     public record Result(double loss, double maxLoss, double sharpness, double eps, int steps) {
     }
 
+    private double eps = DEFAULT_EPS;
+    private int steps = DEFAULT_STEPS;
+    private double step = DEFAULT_STEP;
+
     private Sharpness() {
+    }
+
+    public static Sharpness create() {
+        return new Sharpness();
+    }
+
+    /** Box half-width relative to |w_i| + 1 (default 1e-3). */
+    public Sharpness eps(double e) {
+        eps = e;
+        return this;
+    }
+
+    /** Ascent steps (default 20). */
+    public Sharpness steps(int s) {
+        steps = s;
+        return this;
+    }
+
+    /** First step as a fraction of the box (default 0.25), decaying linearly. */
+    public Sharpness step(double s) {
+        step = s;
+        return this;
+    }
+
+    /** Sharpness of a network's loss on data around its current parameters, which are restored afterwards. */
+    public Result run(Mlp net, Dataset data) {
+        double[] w = net.parameters();
+        try {
+            return of(new ModelLoss(net, data), w, eps, steps, step);
+        } finally {
+            net.setParameters(w);
+        }
     }
 
     public static Result of(DifferentiableLoss f, double[] w, double eps, int steps, double step) {
@@ -52,13 +89,8 @@ public final class Sharpness {
         return new Result(base, best, 100 * (best - base) / (1 + base), eps, steps);
     }
 
-    /** Sharpness of a network's loss on data around its current parameters, which are restored afterwards. */
+    /** {@link #run} with these settings. */
     public static Result of(Mlp net, Dataset data, double eps, int steps) {
-        double[] w = net.parameters();
-        try {
-            return of(new ModelLoss(net, data), w, eps, steps, DEFAULT_STEP);
-        } finally {
-            net.setParameters(w);
-        }
+        return create().eps(eps).steps(steps).run(net, data);
     }
 }

@@ -11,22 +11,19 @@ import java.util.SplittableRandom;
  */
 public final class SpectralDensity {
 
-    /** The density on a grid; integral() is its trapezoid integral. */
-    public record Density(double[] grid, double[] values, double sigma, int runs, int steps, long products) {
-
-        public double integral() {
-            double s = 0;
-            for (int i = 1; i < grid.length; i++) {
-                s += 0.5 * (values[i] + values[i - 1]) * (grid[i] - grid[i - 1]);
-            }
-            return s;
-        }
+    /** The density on a grid; integral is its trapezoid integral (1 up to the Gaussian tails). */
+    public record Density(double[] grid, double[] values, double sigma, double integral, int runs, int steps,
+            long products) {
     }
 
-    private int runs = 5;
-    private int steps = 80;
+    public static final int DEFAULT_RUNS = 5;
+    public static final int DEFAULT_STEPS = 80;
+    public static final int DEFAULT_POINTS = 1000;
+
+    private int runs = DEFAULT_RUNS;
+    private int steps = DEFAULT_STEPS;
     private double sigma = 0;
-    private int points = 1000;
+    private int points = DEFAULT_POINTS;
     private long seed = 1;
 
     public static SpectralDensity create() {
@@ -103,6 +100,14 @@ public final class SpectralDensity {
             }
             values[i] = v * norm;
         }
-        return new Density(grid, values, s, runs, steps, products);
+        return new Density(grid, values, s, integral(grid, values), runs, steps, products);
+    }
+
+    static double integral(double[] grid, double[] values) {
+        double s = 0;
+        for (int i = 1; i < grid.length; i++) {
+            s += 0.5 * (values[i] + values[i - 1]) * (grid[i] - grid[i - 1]);
+        }
+        return s;
     }
 }

@@ -14,9 +14,13 @@ import java.util.SplittableRandom;
  * stays within maxDrop of the clean accuracy, found by bisection. Every parameter (weights and
  * biases) is perturbed. Draw k uses the same standard-normal vector z_k at every sigma (common random
  * numbers), so the curve is smooth in sigma and the bisection sees a near-monotone function.
- * The network's parameters are restored afterwards.
+ * The network's parameters are restored afterwards. The curve's settings are fluent with defaults
+ * here and {@link #run} returns a {@link Curve}; {@link PacBayes} runs the bisection.
  */
 public final class WeightNoise {
+
+    public static final double[] DEFAULT_SIGMAS = {0, 0.01, 0.02, 0.05, 0.1, 0.2};
+    public static final int DEFAULT_DRAWS = 5;
 
     static final int NOISE = 201;
     /** The additive floor of magnitude-aware noise (Jiang et al.). */
@@ -57,7 +61,57 @@ public final class WeightNoise {
                            double maxDrop, int draws) {
     }
 
+    /** The curve: noise kind ("plain" or "magnitude"), draws per sigma, one row per sigma. */
+    public record Curve(String noise, int draws, List<Stat> results) {
+
+        /** CSV with header sigma,loss_mean,loss_sd,accuracy_mean,accuracy_sd. */
+        public String csv() {
+            StringBuilder csv = new StringBuilder("sigma,loss_mean,loss_sd,accuracy_mean,accuracy_sd\n");
+            for (Stat s : results) {
+                csv.append(s.sigma()).append(',').append(s.lossMean()).append(',').append(s.lossSd()).append(',')
+                        .append(s.accuracyMean()).append(',').append(s.accuracySd()).append('\n');
+            }
+            return csv.toString();
+        }
+    }
+
+    private Kind kind = Kind.PLAIN;
+    private double[] sigmas = DEFAULT_SIGMAS.clone();
+    private int draws = DEFAULT_DRAWS;
+    private long seed = 1;
+
     private WeightNoise() {
+    }
+
+    public static WeightNoise create() {
+        return new WeightNoise();
+    }
+
+    /** Plain (default) or magnitude-aware noise. */
+    public WeightNoise kind(Kind k) {
+        kind = k;
+        return this;
+    }
+
+    /** Noise levels (default 0, 0.01, 0.02, 0.05, 0.1, 0.2). */
+    public WeightNoise sigmas(double... s) {
+        sigmas = s.clone();
+        return this;
+    }
+
+    /** Monte-Carlo draws per sigma (default 5). */
+    public WeightNoise draws(int d) {
+        draws = d;
+        return this;
+    }
+
+    public WeightNoise seed(long s) {
+        seed = s;
+        return this;
+    }
+
+    public Curve run(Mlp net, Dataset data) {
+        return new Curve(kind.id(), draws, curve(net, data, kind, sigmas, draws, seed));
     }
 
     /** Loss and accuracy at each sigma, over {@code draws} noise draws. */

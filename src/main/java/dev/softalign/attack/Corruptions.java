@@ -1,13 +1,18 @@
 package dev.softalign.attack;
 
+import com.google.gson.annotations.SerializedName;
 import dev.softalign.data.Dataset;
 import dev.softalign.nn.Evaluation;
 import dev.softalign.nn.Seeds;
 import dev.softalign.nn.Mlp;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
-/** Accuracy of a model against corruption severity; every (corruption, severity) has its own seeded stream. */
+/**
+ * Accuracy of a model against corruption severity; every (corruption, severity) has its own seeded
+ * stream. Settings are fluent (default: every corruption, seed 1); {@link #run} returns a {@link Report}.
+ */
 public final class Corruptions {
 
     static final int PURPOSE = 301;
@@ -15,12 +20,33 @@ public final class Corruptions {
     public record Row(String corruption, int severity, double parameter, double loss, double accuracy) {
     }
 
-    /** Clean accuracy, one row per corruption and severity, and the mean accuracy over all rows. */
-    public record Report(int samples, double cleanAccuracy, double cleanLoss, List<Row> rows,
-                         double meanAccuracy, List<String> skipped) {
+    /**
+     * Clean accuracy, one row per corruption and severity (JSON key results), the mean accuracy over
+     * all rows (NaN if none), the corruptions skipped because the samples are not images, and the seed.
+     */
+    public record Report(int samples, double cleanAccuracy, double cleanLoss, @SerializedName("results") List<Row> rows,
+                         double meanAccuracy, List<String> skipped, long seed) {
     }
 
-    private Corruptions() {
+    private List<Corruption> corruptions = Arrays.asList(Corruption.values());
+    private long seed = 1;
+
+    public static Corruptions create() {
+        return new Corruptions();
+    }
+
+    public Corruptions corruptions(List<Corruption> c) {
+        corruptions = List.copyOf(c);
+        return this;
+    }
+
+    public Corruptions seed(long s) {
+        seed = s;
+        return this;
+    }
+
+    public Report run(Mlp net, Dataset data) {
+        return evaluate(net, data, corruptions, seed);
     }
 
     public static Dataset corrupt(Dataset d, Corruption c, int severity, long seed) {
@@ -46,6 +72,6 @@ public final class Corruptions {
             }
         }
         return new Report(data.size(), clean.accuracy(), clean.loss(), rows,
-                rows.isEmpty() ? Double.NaN : sum / rows.size(), skipped);
+                rows.isEmpty() ? Double.NaN : sum / rows.size(), skipped, seed);
     }
 }

@@ -38,7 +38,7 @@ public final class GradientSource {
         if (model.loss() == Loss.CROSS_ENTROPY) {
             return model;
         }
-        Mlp c = Mlp.zeros(model.sizes(), model.activation(), Loss.CROSS_ENTROPY);
+        Mlp c = Mlp.zeros(model.sizes(), model.activation(), Loss.CROSS_ENTROPY, model.kernel());
         c.setParameters(model.parameters());
         for (int i = 0; i < model.layerCount(); i++) {
             c.layer(i).feedback = R064Store.FACTORY.copy(model.layer(i).feedback);

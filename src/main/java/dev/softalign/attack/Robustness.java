@@ -3,17 +3,26 @@ package dev.softalign.attack;
 import dev.softalign.data.Dataset;
 import dev.softalign.nn.Seeds;
 import dev.softalign.nn.Mlp;
+import dev.softalign.nn.Pass;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.function.DoubleFunction;
+import org.ojalgo.matrix.store.R064Store;
 
 /**
  * Robust accuracy of a model against an attack over a list of eps, in batches, with the sanity
  * checks that catch broken attacks: every sample stays in its ball and in [0,1], accuracy does not
- * rise with eps, and a multi-step attack is not weaker than its one-step version (masked gradients).
+ * rise with eps, and a multi-step attack is not weaker than its one-step version (masked
+ * gradients). "Weaker" is judged on what the attack optimises: accuracy on the true labels for an
+ * untargeted attack; for a targeted one the fraction classified as the target (target success),
+ * ties broken by the mean cross-entropy toward the target. Samples whose label already is their
+ * target are left out of target success and target loss (as torchattacks and AutoAttack do) and
+ * counted in {@link Report#targetExcluded()}.
+ *
+ * <p>Settings are fluent with defaults here; {@link #run} returns a {@link Report}.
  */
 public final class Robustness {
 
@@ -25,45 +34,99 @@ public final class Robustness {
     public static final double TOLERANCE = 1e-9;
 
     /**
-     * One eps: accuracy on the true labels under attack; for targeted attacks also the fraction
-     * classified as the target (NaN otherwise); the one-step baseline's accuracy (NaN if not run).
+     * One eps: accuracy on the true labels under attack and under its one-step version; for
+     * targeted attacks also target success and mean target loss of both (over the samples not
+     * already of their target class). A value that was not measured is NaN (null in JSON).
      */
-    public record Point(double eps, double robustAccuracy, double targetSuccess, double baselineAccuracy,
-                        double maxDistance, double maxBallViolation, double maxBoxViolation) {
+    public record Point(double eps, double robustAccuracy, double oneStepAccuracy, double targetSuccess,
+                        double oneStepTargetSuccess, double targetLoss, double oneStepTargetLoss, double maxDistance,
+                        double maxBallViolation, double maxBoxViolation) {
     }
 
-    /** Largest excursions outside the ball and box over all eps, and whether accuracy fell monotonically. */
+    /** Largest excursions outside the ball and box over all eps, whether accuracy fell monotonically, and the verdict. */
     public record Checks(double maxBallViolation, double maxBoxViolation, boolean nonIncreasing,
-                         boolean weakerThanBaseline) {
+                         boolean weakerThanOneStep, boolean passed) {
 
-        public boolean passed() {
-            return maxBallViolation <= TOLERANCE && maxBoxViolation <= TOLERANCE && nonIncreasing
-                    && !weakerThanBaseline;
+        static Checks of(double ball, double box, boolean nonIncreasing, boolean weaker) {
+            return new Checks(ball, box, nonIncreasing, weaker,
+                    ball <= TOLERANCE && box <= TOLERANCE && nonIncreasing && !weaker);
         }
     }
 
-    public record Report(String attack, String norm, String targeting, int samples, double cleanAccuracy,
-                         List<Point> results, Checks checks, List<String> warnings) {
-    }
-
-    private Robustness() {
-    }
-
     /**
-     * Attacks the first samples of data (all of data) at each eps (sorted ascending), evaluating on
-     * {@code model} (which may differ from the attack's source: a transfer attack). With
-     * {@code baseline}, also runs the one-step attack of the same norm at each eps and warns where
-     * the attack is weaker. Random starts draw from one seeded stream per eps, consumed batch after
-     * batch: the same seed and batch size give the same numbers bit for bit.
+     * The attack's name and norm; targetClass is a class index, "random" or null when untargeted;
+     * targetExcluded counts the samples left out of the target statistics.
      */
+    public record Report(String attack, String norm, boolean targeted, String targetClass, int samples,
+                         int targetExcluded, double cleanAccuracy, List<Point> results, Checks checks,
+                         List<String> warnings) {
+
+        /** The same report with other warnings (a caller adding context). */
+        public Report withWarnings(List<String> w) {
+            return new Report(attack, norm, targeted, targetClass, samples, targetExcluded, cleanAccuracy, results,
+                    checks, List.copyOf(w));
+        }
+    }
+
+    private double[] eps = {0.05, 0.1};
+    private Targeting targeting = Targeting.none();
+    private boolean oneStep = true;
+    private long seed = 1;
+    private int batch = BATCH;
+
+    public static Robustness create() {
+        return new Robustness();
+    }
+
+    /** Perturbation budgets (default 0.05, 0.1), evaluated in ascending order. */
+    public Robustness eps(double... e) {
+        eps = e.clone();
+        return this;
+    }
+
+    /** Untargeted (default), a fixed class or a random other class per sample. */
+    public Robustness targeting(Targeting t) {
+        targeting = t;
+        return this;
+    }
+
+    /** Also run the one-step version at each eps and flag the attack where it is weaker (default on). */
+    public Robustness oneStep(boolean b) {
+        oneStep = b;
+        return this;
+    }
+
+    /** Random starts and random targets. */
+    public Robustness seed(long s) {
+        seed = s;
+        return this;
+    }
+
+    public Robustness batch(int b) {
+        batch = b;
+        return this;
+    }
+
+    /** As {@link #run(Mlp, DoubleFunction, Dataset)} with the same attack at every eps. */
     public static Report evaluate(Mlp model, Attack attack, Dataset data, double[] eps, Targeting targeting,
                                   boolean baseline, long seed, int batch) {
         return evaluate(model, e -> attack, data, eps, targeting, baseline, seed, batch);
     }
 
-    /** As above with an attack built per eps (e.g. a PGD step size tied to eps). */
+    /** The settings as arguments. */
     public static Report evaluate(Mlp model, DoubleFunction<Attack> attackAt, Dataset data, double[] eps,
                                   Targeting targeting, boolean baseline, long seed, int batch) {
+        return create().eps(eps).targeting(targeting).oneStep(baseline).seed(seed).batch(batch)
+                .run(model, attackAt, data);
+    }
+
+    /**
+     * Attacks every sample of data at each eps with the attack built for that eps (e.g. a PGD step
+     * size tied to eps), evaluating on {@code model}, which may differ from the attack's source (a
+     * transfer attack). Random starts draw from one seeded stream per eps, consumed batch after
+     * batch: the same seed and batch size give the same numbers bit for bit.
+     */
+    public Report run(Mlp model, DoubleFunction<Attack> attackAt, Dataset data) {
         if (data.size() == 0) {
             throw new IllegalArgumentException(data.name() + ": no samples to attack");
         }
@@ -78,14 +141,19 @@ public final class Robustness {
         int f = data.features();
         int n = data.size();
         int[] targets = targeting.targets(data.labels(), data.classes(), Seeds.stream(seed, TARGETS, 0));
+        int excluded = 0;
+        for (int j = 0; targets != null && j < n; j++) {
+            excluded += targets[j] == data.labels()[j] ? 1 : 0;
+        }
+        int counted = n - excluded;
 
-        int clean = 0;
+        Tally clean = new Tally();
         for (int from = 0; from < n; from += batch) {
             int m = Math.min(batch, n - from);
-            clean += correct(model, Arrays.copyOfRange(data.x(), from * f, (from + m) * f),
-                    Arrays.copyOfRange(data.labels(), from, from + m), null, null);
+            clean.add(model, Arrays.copyOfRange(data.x(), from * f, (from + m) * f),
+                    Arrays.copyOfRange(data.labels(), from, from + m), null);
         }
-        double cleanAccuracy = (double) clean / n;
+        double cleanAccuracy = (double) clean.correct / n;
 
         List<Point> points = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
@@ -97,10 +165,9 @@ public final class Robustness {
             double eps0 = sorted[e];
             SplittableRandom rng = Seeds.stream(seed, STARTS, e);
             attack = attackAt.apply(eps0);
-            Attack one = baseline ? Pgd.oneStep(attack.source(), attack.norm(), eps0) : null;
-            int right = 0;
-            int hit = 0;
-            int rightBaseline = 0;
+            Attack one = oneStep ? Pgd.oneStep(attack.source(), attack.norm(), eps0) : null;
+            Tally multi = new Tally();
+            Tally single = new Tally();
             double maxDist = 0;
             double ballE = 0;
             double boxE = 0;
@@ -110,9 +177,7 @@ public final class Robustness {
                 int[] y = Arrays.copyOfRange(data.labels(), from, from + m);
                 int[] t = targets == null ? null : Arrays.copyOfRange(targets, from, from + m);
                 double[] xa = attack.perturb(x, y, t, eps0, rng);
-                int[] hits = new int[1];
-                right += correct(model, xa, y, t, hits);
-                hit += hits[0];
+                multi.add(model, xa, y, t);
                 for (int j = 0; j < m; j++) {
                     double d = attack.norm().distance(xa, x, j * f, f);
                     maxDist = Math.max(maxDist, d);
@@ -122,19 +187,28 @@ public final class Robustness {
                     boxE = Math.max(boxE, Math.max(-v, v - 1));
                 }
                 if (one != null) {
-                    rightBaseline += correct(model, one.perturb(x, y, t, eps0, rng), y, null, null);
+                    single.add(model, one.perturb(x, y, t, eps0, rng), y, t);
                 }
             }
-            double acc = (double) right / n;
-            double accBaseline = one == null ? Double.NaN : (double) rightBaseline / n;
-            points.add(new Point(eps0, acc, t(targets, hit, n), accBaseline, maxDist, Math.max(0, ballE),
-                    Math.max(0, boxE)));
+            boolean targeted = targets != null;
+            Point p = new Point(eps0, (double) multi.correct / n, one == null ? Double.NaN : (double) single.correct / n,
+                    targeted ? multi.successRate(counted) : Double.NaN,
+                    targeted && one != null ? single.successRate(counted) : Double.NaN,
+                    targeted ? multi.meanLoss(counted) : Double.NaN,
+                    targeted && one != null ? single.meanLoss(counted) : Double.NaN,
+                    maxDist, Math.max(0, ballE), Math.max(0, boxE));
+            points.add(p);
             ball = Math.max(ball, ballE);
             box = Math.max(box, boxE);
-            if (one != null && acc > accBaseline) {
+            if (one != null && weakerThanOneStep(p, targeted)) {
                 weaker = true;
-                warnings.add(String.format(Locale.ROOT, "%s is weaker than its one-step version at eps %s "
-                        + "(%.4f vs %.4f): a sign of masked gradients", attack.name(), eps0, acc, accBaseline));
+                warnings.add(targeted
+                        ? String.format(Locale.ROOT, "%s hits the target less often than its one-step version at eps %s "
+                                + "(%.4f vs %.4f, target loss %.4f vs %.4f): a sign of masked gradients", attack.name(),
+                                eps0, p.targetSuccess(), p.oneStepTargetSuccess(), p.targetLoss(), p.oneStepTargetLoss())
+                        : String.format(Locale.ROOT, "%s is weaker than its one-step version at eps %s "
+                                + "(%.4f vs %.4f): a sign of masked gradients", attack.name(), eps0, p.robustAccuracy(),
+                                p.oneStepAccuracy()));
             }
         }
         boolean monotone = true;
@@ -155,27 +229,73 @@ public final class Robustness {
         if (box > TOLERANCE) {
             warnings.add("a sample left [0,1] by " + box);
         }
-        return new Report(attack.name(), attack.norm().id(), targeting.toString(), n, cleanAccuracy, points,
-                new Checks(Math.max(0, ball), Math.max(0, box), monotone, weaker), warnings);
+        if (targets != null && counted == 0) {
+            warnings.add("every sample already belongs to the target class: no target success to measure");
+        }
+        return new Report(attack.name(), attack.norm().id(), targeting.targeted(),
+                targeting.targeted() ? targeting.toString() : null, n, excluded, cleanAccuracy, points,
+                Checks.of(Math.max(0, ball), Math.max(0, box), monotone, weaker), warnings);
     }
 
-    private static double t(int[] targets, int hit, int n) {
-        return targets == null ? Double.NaN : (double) hit / n;
+    /**
+     * Whether the multi-step attack did worse than its one-step version on what it optimises:
+     * higher accuracy on the true labels (untargeted), or lower target success, or equal success
+     * with a higher mean loss toward the target (targeted). A targeted attack may leave more
+     * samples correctly classified while hitting the target more often: that is not masking.
+     */
+    static boolean weakerThanOneStep(Point p, boolean targeted) {
+        if (!targeted) {
+            return p.robustAccuracy() > p.oneStepAccuracy();
+        }
+        if (p.targetSuccess() != p.oneStepTargetSuccess()) {
+            return p.targetSuccess() < p.oneStepTargetSuccess();
+        }
+        return p.targetLoss() > p.oneStepTargetLoss();
     }
 
-    /** Correctly classified samples; with targets, also counts hits on the target into hits[0]. */
-    static int correct(Mlp model, double[] x, int[] labels, int[] targets, int[] hits) {
-        int[] predicted = new int[labels.length];
-        GradientSource.predict(model, x, predicted);
-        int c = 0;
-        for (int j = 0; j < labels.length; j++) {
-            if (predicted[j] == labels[j]) {
-                c++;
-            }
-            if (targets != null && predicted[j] == targets[j]) {
-                hits[0]++;
+    /** Counts over batches: correct predictions, and for targeted attacks hits and cross-entropy toward the target. */
+    private static final class Tally {
+        int correct;
+        int hits;
+        double loss;
+
+        /** Adds a batch; with targets, samples already of their target class add to correct only. */
+        void add(Mlp model, double[] x, int[] labels, int[] targets) {
+            int n = labels.length;
+            Pass p = model.pass(n);
+            model.load(p, x, new int[n]);
+            model.forward(p);
+            R064Store z = p.logits();
+            int classes = z.getRowDim();
+            for (int j = 0; j < n; j++) {
+                int predicted = p.predicted(j);
+                correct += predicted == labels[j] ? 1 : 0;
+                if (targets != null && targets[j] != labels[j]) {
+                    hits += predicted == targets[j] ? 1 : 0;
+                    loss += crossEntropy(z.data, j * classes, classes, targets[j]);
+                }
             }
         }
-        return c;
+
+        double successRate(int counted) {
+            return counted == 0 ? Double.NaN : (double) hits / counted;
+        }
+
+        double meanLoss(int counted) {
+            return counted == 0 ? Double.NaN : loss / counted;
+        }
+    }
+
+    /** -log softmax(z)[k] for the logits at z[offset .. offset + classes), computed stably. */
+    static double crossEntropy(double[] z, int offset, int classes, int k) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < classes; c++) {
+            max = Math.max(max, z[offset + c]);
+        }
+        double sum = 0;
+        for (int c = 0; c < classes; c++) {
+            sum += Math.exp(z[offset + c] - max);
+        }
+        return max + Math.log(sum) - z[offset + k];
     }
 }

@@ -14,10 +14,8 @@ import dev.softalign.nn.ModelFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.DoubleFunction;
 import picocli.CommandLine.Command;
@@ -63,7 +61,12 @@ final class AttackCommand implements Callable<Integer> {
     int batch = Robustness.BATCH;
     @Option(names = "--seed", description = "random starts and random targets (default: ${DEFAULT-VALUE})")
     long seed = 1;
-    @Option(names = "--json", description = "print {\"clean_accuracy\", \"results\": [{\"eps\", \"robust_accuracy\"}], \"checks\", \"warnings\"}")
+    @Option(names = "--json", description = "print one JSON object: attack, norm, model, source, gradient, targeted, "
+            + "target_class, samples, target_excluded, clean_accuracy, results [{eps, robust_accuracy, one_step_accuracy, "
+            + "target_success, one_step_target_success, target_loss, one_step_target_loss, max_distance, "
+            + "max_ball_violation, max_box_violation}], checks {max_ball_violation, max_box_violation, non_increasing, "
+            + "weaker_than_one_step, passed}, warnings, settings {steps, restarts, random_start, alpha, seed}, seconds; "
+            + "null where a value does not apply")
     boolean json;
 
     @Override
@@ -99,7 +102,8 @@ final class AttackCommand implements Callable<Integer> {
         boolean baseline = !attack.equalsIgnoreCase("fgsm");
 
         long start = System.nanoTime();
-        Robustness.Report r = Robustness.evaluate(target.net(), at, data, eps, targeting, baseline, seed, batch);
+        Robustness.Report r = Robustness.create().eps(eps).targeting(targeting).oneStep(baseline).seed(seed).batch(batch)
+                .run(target.net(), at, data);
         double seconds = (System.nanoTime() - start) / 1e9;
         List<String> warnings = new ArrayList<>();
         for (String w : r.warnings()) {
@@ -111,19 +115,29 @@ final class AttackCommand implements Callable<Integer> {
             warnings.add(0, "attacking through the " + crafted.rule() + " rule's " + path.id()
                     + " path, not the input gradient: robust accuracy is an upper bound (gradient masking)");
         }
+        r = r.withWarnings(warnings);
+        String gradientName = path.id();
 
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            Output.json(out, toJson(r, path, warnings, seconds));
+            boolean fgsm = !baseline;
+            Output.json(out, new Models(input.model.toString(), source == null ? null : source.toString(), gradientName), r,
+                    new Run(new Settings(fgsm ? 1 : steps, fgsm ? 1 : restarts, !fgsm && randomStart, alpha, seed), seconds));
             return 0;
         }
         out.printf(Locale.ROOT, "%s (%s, %s) on %d samples of %s, gradient %s%s: clean accuracy %.4f%n", r.attack(),
-                r.norm(), r.targeting(), r.samples(), data.name(), path.id(),
+                r.norm(), r.targeted() ? "target " + r.targetClass() : "untargeted", r.samples(), data.name(), gradientName,
                 source == null ? "" : ", crafted on " + source, r.cleanAccuracy());
+        if (r.targetExcluded() > 0) {
+            out.printf(Locale.ROOT, "  %d samples already of the target class are left out of target success%n",
+                    r.targetExcluded());
+        }
         for (Robustness.Point p : r.results()) {
             out.printf(Locale.ROOT, "  eps %-8s robust accuracy %.4f%s%s%n", p.eps(), p.robustAccuracy(),
-                    Double.isNaN(p.baselineAccuracy()) ? "" : String.format(Locale.ROOT, "  (one step %.4f)", p.baselineAccuracy()),
-                    Double.isNaN(p.targetSuccess()) ? "" : String.format(Locale.ROOT, "  target hit %.4f", p.targetSuccess()));
+                    Double.isNaN(p.oneStepAccuracy()) ? "" : String.format(Locale.ROOT, "  (one step %.4f)", p.oneStepAccuracy()),
+                    !r.targeted() ? "" : String.format(Locale.ROOT, "  target hit %.4f%s", p.targetSuccess(),
+                            Double.isNaN(p.oneStepTargetSuccess()) ? ""
+                                    : String.format(Locale.ROOT, " (one step %.4f)", p.oneStepTargetSuccess())));
         }
         out.printf(Locale.ROOT, "checks: ball violation %.3g, box violation %.3g, non-increasing %s -> %s (%.1f s)%n",
                 r.checks().maxBallViolation(), r.checks().maxBoxViolation(), r.checks().nonIncreasing(),
@@ -133,6 +147,17 @@ final class AttackCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** Which models and path the --json output describes (source is null unless a transfer attack). */
+    record Models(String model, String source, String gradient) {
+    }
+
+    /** The attack's settings as run (alpha null: 2.5 eps / steps). */
+    record Settings(int steps, int restarts, boolean randomStart, Double alpha, long seed) {
+    }
+
+    record Run(Settings settings, double seconds) {
     }
 
     /** The attack at a given eps; PGD's default step size follows eps. */
@@ -169,60 +194,5 @@ final class AttackCommand implements Callable<Integer> {
             default:
                 throw new IllegalArgumentException("--gradient must be true or feedback, got '" + gradient + "'");
         }
-    }
-
-    private Map<String, Object> toJson(Robustness.Report r, BackwardPath path, List<String> warnings, double seconds) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("attack", r.attack());
-        m.put("norm", r.norm());
-        m.put("model", input.model.toString());
-        if (source != null) {
-            m.put("source", source.toString());
-        }
-        m.put("gradient", path.id());
-        m.put("targeted", targeting(r));
-        if (targeting(r)) {
-            m.put("target_class", r.targeting());
-        }
-        m.put("samples", r.samples());
-        m.put("clean_accuracy", r.cleanAccuracy());
-        List<Map<String, Object>> results = new ArrayList<>();
-        for (Robustness.Point p : r.results()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("eps", p.eps());
-            e.put("robust_accuracy", p.robustAccuracy());
-            if (!Double.isNaN(p.baselineAccuracy())) {
-                e.put("one_step_accuracy", p.baselineAccuracy());
-            }
-            if (!Double.isNaN(p.targetSuccess())) {
-                e.put("target_success", p.targetSuccess());
-            }
-            e.put("max_distance", p.maxDistance());
-            results.add(e);
-        }
-        m.put("results", results);
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("max_ball_violation", r.checks().maxBallViolation());
-        c.put("max_box_violation", r.checks().maxBoxViolation());
-        c.put("non_increasing", r.checks().nonIncreasing());
-        c.put("weaker_than_one_step", r.checks().weakerThanBaseline());
-        c.put("passed", r.checks().passed());
-        m.put("checks", c);
-        m.put("warnings", warnings);
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("steps", attack.equalsIgnoreCase("fgsm") ? 1 : steps);
-        s.put("restarts", attack.equalsIgnoreCase("fgsm") ? 1 : restarts);
-        s.put("random_start", !attack.equalsIgnoreCase("fgsm") && randomStart);
-        if (alpha != null) {
-            s.put("alpha", alpha);
-        }
-        s.put("seed", seed);
-        m.put("settings", s);
-        m.put("seconds", seconds);
-        return m;
-    }
-
-    private static boolean targeting(Robustness.Report r) {
-        return !r.targeting().equals("untargeted");
     }
 }

@@ -5,10 +5,8 @@ import dev.softalign.attack.Corruptions;
 import dev.softalign.data.Dataset;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,18 +31,18 @@ final class CorruptCommand implements Callable<Integer> {
     Integer samples;
     @Option(names = "--seed", description = "(default: ${DEFAULT-VALUE})")
     long seed = 1;
-    @Option(names = "--json", description = "print {\"clean_accuracy\", \"results\": [{\"corruption\", \"severity\", \"parameter\", \"accuracy\", \"loss\"}], \"mean_accuracy\", \"skipped\"}")
+    @Option(names = "--json", description = "print {\"clean_accuracy\", \"results\": [{\"corruption\", \"severity\", \"parameter\", \"accuracy\", \"loss\"}], \"mean_accuracy\", \"skipped\", \"model\", \"samples\", \"clean_loss\", \"seed\"}; "
+            + "mean_accuracy is null when no corruption applies")
     boolean json;
+
+    record Model(String model) {
+    }
 
     @Override
     public Integer call() {
         List<Corruption> list = new ArrayList<>();
-        if (corruptions == null) {
-            list.addAll(List.of(Corruption.values()));
-        } else {
-            for (String c : corruptions) {
-                list.add(Corruption.parse(c.trim()));
-            }
+        for (String c : corruptions == null ? List.<String>of() : corruptions) {
+            list.add(Corruption.parse(c.trim()));
         }
         Dataset data = input.data("test", samples);
         for (Corruption c : list) {
@@ -53,29 +51,11 @@ final class CorruptCommand implements Callable<Integer> {
                         + " holds vectors of " + data.features() + " features");
             }
         }
-        Corruptions.Report r = Corruptions.evaluate(input.saved().net(), data, list, seed);
+        Corruptions.Report r = (corruptions == null ? Corruptions.create() : Corruptions.create().corruptions(list))
+                .seed(seed).run(input.saved().net(), data);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("model", input.model.toString());
-            m.put("samples", r.samples());
-            m.put("clean_accuracy", r.cleanAccuracy());
-            m.put("clean_loss", r.cleanLoss());
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (Corruptions.Row row : r.rows()) {
-                Map<String, Object> e = new LinkedHashMap<>();
-                e.put("corruption", row.corruption());
-                e.put("severity", row.severity());
-                e.put("parameter", row.parameter());
-                e.put("accuracy", row.accuracy());
-                e.put("loss", row.loss());
-                rows.add(e);
-            }
-            m.put("results", rows);
-            m.put("mean_accuracy", r.meanAccuracy());
-            m.put("skipped", r.skipped());
-            m.put("seed", seed);
-            Output.json(out, m);
+            Output.json(out, new Model(input.model.toString()), r);
             return 0;
         }
         out.printf(Locale.ROOT, "%s on %d samples of %s: clean accuracy %.4f%n", input.saved().net(), r.samples(), data.name(),

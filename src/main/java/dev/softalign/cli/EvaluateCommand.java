@@ -2,8 +2,6 @@ package dev.softalign.cli;
 
 import dev.softalign.data.Dataset;
 import dev.softalign.nn.Evaluation;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,11 +30,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Dataset d = input.data(split, samples);
         Evaluation e = Evaluation.of(input.saved().net(), d);
         if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("accuracy", e.accuracy());
-            m.put("loss", e.loss());
-            m.put("samples", e.samples());
-            Output.json(spec.commandLine().getOut(), m);
+            Output.json(spec.commandLine().getOut(), e);
         } else {
             spec.commandLine().getOut().println(d.name() + ": " + e);
         }

@@ -1,16 +1,14 @@
 package dev.softalign.cli;
 
 import dev.softalign.analysis.Landscape;
+import dev.softalign.analysis.PacBayes;
 import dev.softalign.analysis.Sharpness;
 import dev.softalign.analysis.WeightNoise;
 import dev.softalign.data.Dataset;
-import dev.softalign.nn.Seeds;
+import dev.softalign.io.AtomicFiles;
 import dev.softalign.nn.Mlp;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,10 +22,13 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "flatness", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Flatness of a trained model's loss on --samples samples of --split: epsilon-sharpness (Keskar), "
                 + "PAC-Bayes sigma (plain and magnitude-aware), loss under weight noise, 1D/2D filter-normalised landscapes.",
+                "JSON keys: measure, model, split, samples, seconds, out (CSV written, or null), and per measure: "
+                + "sharpness: loss, max_loss, sharpness, eps, steps; pacbayes: max_drop, draws, iterations, clean_accuracy, "
+                + "plain and magnitude {sigma, sigma_above, accuracy}; noise: noise, draws, results [{sigma, loss_mean, "
+                + "loss_sd, accuracy_mean, accuracy_sd}]; landscape1d/2d: points, range, loss_at_origin, min_loss, "
+                + "max_loss, grid {alpha, beta (2D), loss, accuracy}.",
                 "Example: softalign flatness --model runs/bp/model.safetensors --measure landscape2d --out surface.csv"})
 final class FlatnessCommand implements Callable<Integer> {
-
-    static final int DIRECTIONS = 401;
 
     @Spec
     CommandSpec spec;
@@ -38,23 +39,24 @@ final class FlatnessCommand implements Callable<Integer> {
     String measure;
     @Mixin
     SubsetOptions subset;
-    @Option(names = "--eps", description = "sharpness box: |y_i| <= eps (|w_i| + 1) (default: ${DEFAULT-VALUE})")
-    double eps = Sharpness.DEFAULT_EPS;
-    @Option(names = "--steps", description = "sharpness ascent steps (default: ${DEFAULT-VALUE})")
-    int steps = Sharpness.DEFAULT_STEPS;
+    @Option(names = "--eps", description = "sharpness box: |y_i| <= eps (|w_i| + 1) (default " + Sharpness.DEFAULT_EPS + ")")
+    Double eps;
+    @Option(names = "--steps", description = "sharpness ascent steps (default " + Sharpness.DEFAULT_STEPS + ")")
+    Integer steps;
     @Option(names = "--noise", description = "plain (w + sigma z) or magnitude (w + (sigma |w| + 1e-3) z); pacbayes does both unless given")
     String noise;
     @Option(names = "--sigmas", split = ",", description = "noise: sigmas (default: 0,0.01,0.02,0.05,0.1,0.2)")
-    double[] sigmas = {0, 0.01, 0.02, 0.05, 0.1, 0.2};
-    @Option(names = "--draws", description = "Monte-Carlo noise draws per sigma (default: ${DEFAULT-VALUE})")
-    int draws = 5;
-    @Option(names = "--max-drop", description = "pacbayes: allowed accuracy drop (default: ${DEFAULT-VALUE})")
-    double maxDrop = 0.1;
-    @Option(names = "--iterations", description = "pacbayes bisection steps (default: ${DEFAULT-VALUE})")
-    int iterations = 12;
+    double[] sigmas;
+    @Option(names = "--draws", description = "Monte-Carlo noise draws per sigma (default " + WeightNoise.DEFAULT_DRAWS + ")")
+    Integer draws;
+    @Option(names = "--max-drop", description = "pacbayes: allowed accuracy drop (default " + PacBayes.DEFAULT_MAX_DROP + ")")
+    Double maxDrop;
+    @Option(names = "--iterations", description = "pacbayes bisection steps (default " + PacBayes.DEFAULT_ITERATIONS + ")")
+    Integer iterations;
     @Option(names = "--range", split = ",", description = "landscape: min,max of alpha (and beta) (default: -1,1)")
-    double[] range = {-1, 1};
-    @Option(names = "--points", description = "landscape: grid points per axis (default: 21 for 1D, 11 for 2D)")
+    double[] range;
+    @Option(names = "--points", description = "landscape: grid points per axis (default " + Landscape.DEFAULT_POINTS_1D
+            + " for 1D, " + Landscape.DEFAULT_POINTS_2D + " for 2D)")
     Integer points;
     @Option(names = "--out", description = "landscape or noise: write the grid as CSV (alpha[,beta],loss,accuracy)")
     Path out;
@@ -63,6 +65,13 @@ final class FlatnessCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object (keys depend on --measure)")
     boolean json;
 
+    /** The keys every measure prints. */
+    record Header(String measure, String model, String split, int samples) {
+    }
+
+    record Footer(String out, double seconds) {
+    }
+
     @Override
     public Integer call() {
         String m = measure.toLowerCase(Locale.ROOT);
@@ -70,7 +79,7 @@ final class FlatnessCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--measure must be sharpness, pacbayes, noise, landscape1d or landscape2d, got '"
                     + measure + "'");
         }
-        if (draws < 1) {
+        if (draws != null && draws < 1) {
             throw new IllegalArgumentException("--draws must be >= 1, got " + draws);
         }
         if (out != null && !m.startsWith("landscape") && !m.equals("noise")) {
@@ -78,26 +87,23 @@ final class FlatnessCommand implements Callable<Integer> {
         }
         Dataset data = subset.of(input);
         Mlp net = input.saved().net();
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("measure", m);
-        r.put("model", input.model.toString());
-        r.put("split", subset.split);
-        r.put("samples", data.size());
         long start = System.nanoTime();
-        switch (m) {
-            case "sharpness" -> sharpness(net, data, r);
-            case "pacbayes" -> pacBayes(net, data, r);
-            case "noise" -> noise(net, data, r);
-            default -> landscape(net, data, m.equals("landscape2d"), r);
-        }
-        r.put("seconds", (System.nanoTime() - start) / 1e9);
+        Object result = switch (m) {
+            case "sharpness" -> sharpness(net, data);
+            case "pacbayes" -> pacBayes(net, data);
+            case "noise" -> noise(net, data);
+            default -> landscape(net, data, m.equals("landscape2d"));
+        };
+        Footer footer = new Footer(out == null ? null : out.toString(), (System.nanoTime() - start) / 1e9);
+        Header header = new Header(m, input.model.toString(), subset.split, data.size());
         PrintWriter o = spec.commandLine().getOut();
         if (json) {
-            Output.json(o, r);
+            Output.json(o, header, result, footer);
         } else {
-            for (Map.Entry<String, Object> e : r.entrySet()) {
+            // People read every key but the grid (--out or --json has it).
+            for (Map.Entry<String, com.google.gson.JsonElement> e : Output.merge(header, result, footer).entrySet()) {
                 if (!e.getKey().equals("grid")) {
-                    o.println(e.getKey() + ": " + text(e.getValue()));
+                    o.println(e.getKey() + ": " + e.getValue());
                 }
             }
             o.flush();
@@ -105,115 +111,84 @@ final class FlatnessCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String text(Object v) {
-        return v instanceof double[] d ? Arrays.toString(d) : String.valueOf(v);
-    }
-
-    private void sharpness(Mlp net, Dataset data, Map<String, Object> r) {
-        if (!(eps > 0) || steps < 1) {
-            throw new IllegalArgumentException("--eps must be > 0 and --steps >= 1");
-        }
-        Sharpness.Result s = Sharpness.of(net, data, eps, steps);
-        r.put("eps", eps);
-        r.put("steps", steps);
-        r.put("loss", s.loss());
-        r.put("max_loss", s.maxLoss());
-        r.put("sharpness", s.sharpness());
-    }
-
-    private void pacBayes(Mlp net, Dataset data, Map<String, Object> r) {
-        if (!(maxDrop > 0 && maxDrop < 1) || iterations < 1) {
-            throw new IllegalArgumentException("--max-drop must be in (0, 1) and --iterations >= 1");
-        }
-        r.put("max_drop", maxDrop);
-        r.put("draws", draws);
-        List<WeightNoise.Kind> kinds = noise == null ? List.of(WeightNoise.Kind.values())
-                : List.of(WeightNoise.Kind.parse(noise));
-        for (WeightNoise.Kind k : kinds) {
-            WeightNoise.Flatness f = WeightNoise.pacBayes(net, data, k, maxDrop, draws, iterations, seed);
-            r.putIfAbsent("clean_accuracy", f.cleanAccuracy());
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("sigma", f.sigma());
-            e.put("sigma_above", f.sigmaAbove());
-            e.put("accuracy", f.accuracyAtSigma());
-            r.put(k.id(), e);
-        }
-    }
-
-    private void noise(Mlp net, Dataset data, Map<String, Object> r) {
-        for (double s : sigmas) {
-            if (!(s >= 0) || Double.isInfinite(s)) {
-                throw new IllegalArgumentException("--sigmas must be finite and >= 0, got " + s);
+    private Sharpness.Result sharpness(Mlp net, Dataset data) {
+        Sharpness s = Sharpness.create();
+        if (eps != null) {
+            if (!(eps > 0)) {
+                throw new IllegalArgumentException("--eps must be > 0, got " + eps);
             }
+            s.eps(eps);
         }
-        WeightNoise.Kind k = WeightNoise.Kind.parse(noise == null ? "plain" : noise);
-        List<WeightNoise.Stat> curve = WeightNoise.curve(net, data, k, sigmas, draws, seed);
-        r.put("noise", k.id());
-        r.put("draws", draws);
-        List<Map<String, Object>> rows = new ArrayList<>();
-        StringBuilder csv = new StringBuilder("sigma,loss_mean,loss_sd,accuracy_mean,accuracy_sd\n");
-        for (WeightNoise.Stat s : curve) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("sigma", s.sigma());
-            e.put("loss_mean", s.lossMean());
-            e.put("loss_sd", s.lossSd());
-            e.put("accuracy_mean", s.accuracyMean());
-            e.put("accuracy_sd", s.accuracySd());
-            rows.add(e);
-            csv.append(s.sigma()).append(',').append(s.lossMean()).append(',').append(s.lossSd()).append(',')
-                    .append(s.accuracyMean()).append(',').append(s.accuracySd()).append('\n');
+        if (steps != null) {
+            if (steps < 1) {
+                throw new IllegalArgumentException("--steps must be >= 1, got " + steps);
+            }
+            s.steps(steps);
         }
-        r.put("results", rows);
-        if (out != null) {
-            dev.softalign.io.AtomicFiles.writeString(out, csv.toString());
-            r.put("out", out.toString());
-        }
+        return s.run(net, data);
     }
 
-    private void landscape(Mlp net, Dataset data, boolean twoD, Map<String, Object> r) {
-        if (range.length != 2 || !(range[0] < range[1])) {
-            throw new IllegalArgumentException("--range must be min,max with min < max");
+    private PacBayes.Result pacBayes(Mlp net, Dataset data) {
+        PacBayes p = PacBayes.create().seed(seed);
+        if (maxDrop != null) {
+            if (!(maxDrop > 0 && maxDrop < 1)) {
+                throw new IllegalArgumentException("--max-drop must be in (0, 1), got " + maxDrop);
+            }
+            p.maxDrop(maxDrop);
         }
-        int n = points != null ? points : twoD ? 11 : 21;
-        if (n < 2 || n > 201) {
-            throw new IllegalArgumentException("--points must be in 2..201, got " + n);
+        if (iterations != null) {
+            if (iterations < 1) {
+                throw new IllegalArgumentException("--iterations must be >= 1, got " + iterations);
+            }
+            p.iterations(iterations);
         }
-        double[] grid = Landscape.grid(range[0], range[1], n);
-        double[] d1 = Landscape.filterNormalizedDirection(net, Seeds.stream(seed, DIRECTIONS, 0));
-        Landscape.Surface s;
-        if (twoD) {
-            double[] d2 = Landscape.filterNormalizedDirection(net, Seeds.stream(seed, DIRECTIONS, 1));
-            s = Landscape.plane(net, data, d1, d2, grid, grid);
-        } else {
-            s = Landscape.line(net, data, d1, grid);
+        if (draws != null) {
+            p.draws(draws);
         }
-        r.put("points", n);
-        r.put("range", range);
-        r.put("loss_at_origin", s.lossAtOrigin());
-        r.put("min_loss", s.minLoss());
-        r.put("max_loss", s.maxLoss());
-        Map<String, Object> g = new LinkedHashMap<>();
-        g.put("alpha", s.alphas());
-        if (twoD) {
-            g.put("beta", s.betas());
-            g.put("loss", s.loss());
-            g.put("accuracy", s.accuracy());
-        } else {
-            g.put("loss", column(s.loss()));
-            g.put("accuracy", column(s.accuracy()));
+        if (noise != null) {
+            p.kinds(List.of(WeightNoise.Kind.parse(noise)));
         }
-        r.put("grid", g);
-        if (out != null) {
-            s.writeCsv(out);
-            r.put("out", out.toString());
-        }
+        return p.run(net, data);
     }
 
-    private static double[] column(double[][] m) {
-        double[] c = new double[m.length];
-        for (int i = 0; i < m.length; i++) {
-            c[i] = m[i][0];
+    private WeightNoise.Curve noise(Mlp net, Dataset data) {
+        WeightNoise w = WeightNoise.create().kind(WeightNoise.Kind.parse(noise == null ? "plain" : noise)).seed(seed);
+        if (sigmas != null) {
+            for (double s : sigmas) {
+                if (!(s >= 0) || Double.isInfinite(s)) {
+                    throw new IllegalArgumentException("--sigmas must be finite and >= 0, got " + s);
+                }
+            }
+            w.sigmas(sigmas);
+        }
+        if (draws != null) {
+            w.draws(draws);
+        }
+        WeightNoise.Curve c = w.run(net, data);
+        if (out != null) {
+            AtomicFiles.writeString(out, c.csv());
         }
         return c;
+    }
+
+    private Landscape.Result landscape(Mlp net, Dataset data, boolean twoD) {
+        Landscape l = Landscape.create().twoDimensional(twoD).seed(seed);
+        if (range != null) {
+            if (range.length != 2 || !(range[0] < range[1])) {
+                throw new IllegalArgumentException("--range must be min,max with min < max");
+            }
+            l.range(range[0], range[1]);
+        }
+        if (points != null) {
+            if (points < 2 || points > 201) {
+                throw new IllegalArgumentException("--points must be in 2..201, got " + points);
+            }
+            l.points(points);
+        }
+        Landscape.Result r = l.run(net, data);
+        if (out != null) {
+            r.surface().writeCsv(out);
+        }
+        return r;
     }
 }

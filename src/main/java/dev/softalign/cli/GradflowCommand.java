@@ -1,14 +1,13 @@
 package dev.softalign.cli;
 
 import dev.softalign.analysis.GradientFlow;
+import dev.softalign.analysis.GradientFlowReport;
 import dev.softalign.data.Dataset;
 import dev.softalign.learn.Rule;
 import dev.softalign.nn.BackwardPath;
 import dev.softalign.nn.ModelFile;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,7 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "delta_norm_rule, jacobian_sv_max_{true,rule}, jacobian_sv_min_{true,rule}, "
                 + "jacobian_sv_std_{true,rule} (spread of the largest over samples), jacobian_condition_{true,rule}, "
                 + "jacobian_singular_values_{true,rule} (per layer, mean per index), angles_degrees; "
-                + "and rule, path, samples, jacobian_samples, loss."})
+                + "and rule, path, samples, jacobian_samples, loss. A value that does not exist (e.g. the B/W angle of a "
+                + "direct-feedback layer) is null."})
 final class GradflowCommand implements Callable<Integer> {
 
     @Spec
@@ -55,58 +55,26 @@ final class GradflowCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--rule " + ruleId + " on " + input.model + ": " + e.getMessage());
         }
         Dataset d = subset.of(input);
-        GradientFlow.Summary s = GradientFlow.of(saved.net(), path, d, jacobianSamples);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("rule", ruleId);
-        out.put("path", path.id());
-        out.put("samples", s.samples());
-        out.put("jacobian_samples", s.jacobianSamples());
-        out.put("loss", s.loss());
-        out.put("grad_norm_true", s.trueGradNorm());
-        out.put("grad_norm_rule", s.ruleUpdateNorm());
-        out.put("grad_cosine", s.cosine());
-        out.put("delta_norm_true", s.deltaNormTrue());
-        out.put("delta_norm_rule", s.deltaNormRule());
-        jacobian(out, "true", s.jacobianTrue());
-        jacobian(out, "rule", s.jacobianRule());
-        out.put("angles_degrees", s.anglesDegrees());
+        GradientFlowReport s = GradientFlowReport.of(GradientFlow.of(saved.net(), path, d, jacobianSamples));
         PrintWriter o = spec.commandLine().getOut();
         if (json) {
-            Output.json(o, out);
+            Output.json(o, new RuleName(ruleId), s);
             return 0;
         }
-        o.println(saved.net() + ", rule " + ruleId + " (" + out.get("path") + " path), " + s.samples() + " samples, loss "
+        o.println(saved.net() + ", rule " + ruleId + " (" + s.path() + " path), " + s.samples() + " samples, loss "
                 + Output.fmt(s.loss()));
         o.println("layer  |grad|     |update|   cos      |delta| true  |delta| rule  Jsv max true/rule   cond true/rule     angle");
-        for (int i = 0; i < s.cosine().length; i++) {
+        for (int i = 0; i < s.gradCosine().length; i++) {
             o.println(String.format(Locale.ROOT, "%5d  %-9.3e  %-9.3e  %-7.4f  %-12.4e  %-12.4e  %-8.3g %-8.3g  %-8.3g %-8.3g  %.1f",
-                    i, s.trueGradNorm()[i], s.ruleUpdateNorm()[i], s.cosine()[i], s.deltaNormTrue()[i],
-                    s.deltaNormRule()[i], s.jacobianTrue()[i].max(), s.jacobianRule()[i].max(),
-                    s.jacobianTrue()[i].condition(), s.jacobianRule()[i].condition(), s.anglesDegrees()[i]));
+                    i, s.gradNormTrue()[i], s.gradNormRule()[i], s.gradCosine()[i], s.deltaNormTrue()[i],
+                    s.deltaNormRule()[i], s.jacobianSvMaxTrue()[i], s.jacobianSvMaxRule()[i],
+                    s.jacobianConditionTrue()[i], s.jacobianConditionRule()[i], s.anglesDegrees()[i]));
         }
         o.flush();
         return 0;
     }
 
-    private static void jacobian(Map<String, Object> out, String which, GradientFlow.JacobianSpectrum[] spec) {
-        int n = spec.length;
-        double[] max = new double[n];
-        double[] min = new double[n];
-        double[] std = new double[n];
-        double[] cond = new double[n];
-        double[][] all = new double[n][];
-        for (int i = 0; i < n; i++) {
-            max[i] = spec[i].max();
-            double[] mean = spec[i].mean();
-            min[i] = mean.length == 0 ? Double.NaN : mean[0] / spec[i].condition();
-            std[i] = spec[i].std().length == 0 ? Double.NaN : spec[i].std()[0];
-            cond[i] = spec[i].condition();
-            all[i] = mean;
-        }
-        out.put("jacobian_sv_max_" + which, max);
-        out.put("jacobian_sv_min_" + which, min);
-        out.put("jacobian_sv_std_" + which, std);
-        out.put("jacobian_condition_" + which, cond);
-        out.put("jacobian_singular_values_" + which, all);
+    /** The rule whose path was compared, as named on the command line or in the model file. */
+    record RuleName(String rule) {
     }
 }

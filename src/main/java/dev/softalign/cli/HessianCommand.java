@@ -1,21 +1,20 @@
 package dev.softalign.cli;
 
-import dev.softalign.analysis.Dense;
+import com.google.gson.JsonObject;
 import dev.softalign.analysis.Hessian;
 import dev.softalign.analysis.Hutchinson;
 import dev.softalign.analysis.Lanczos;
 import dev.softalign.analysis.LinearOperator;
 import dev.softalign.analysis.PowerIteration;
 import dev.softalign.analysis.SpectralDensity;
+import dev.softalign.analysis.Spectrum;
 import dev.softalign.data.Dataset;
 import dev.softalign.nn.ModelFile;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,10 +25,14 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "hessian", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Spectrum of the Hessian of the true loss (all weights and biases, or one layer's block) on the "
                 + "first N samples of a split, whatever rule trained the model: extreme eigenvalues by Lanczos "
-                + "(or PyHessian's power iteration), Hutchinson trace, spectral density by stochastic Lanczos quadrature.",
-                "JSON keys: top_eigenvalues (descending), bottom_eigenvalues (ascending), residuals (||Hv - lambda v||, "
-                + "top then bottom), hvps, seconds, trace {mean, stderr, samples}, density {grid, values, sigma}, "
-                + "eigenvalues (--dense), and parameters, samples, loss, method, converged, hvp_ms.",
+                + "(or PyHessian's power iteration), trace by Hutch++ (or Hutchinson), spectral density by stochastic "
+                + "Lanczos quadrature. Options left unset take the solvers' defaults, shown below.",
+                "JSON keys: parameters, samples, loss, layer (--layer), method, top_eigenvalues (descending), "
+                + "bottom_eigenvalues (ascending), residuals (||Hv - lambda v||, top then bottom), converged, steps "
+                + "(lanczos), iterations (power), eigen_hvps, eigen_seconds, hvp_ms, trace {method, mean, stderr, samples, "
+                + "sketch, products, target, converged}, density {grid, values, sigma, integral, runs, steps, products}, "
+                + "eigenvalues (--dense), layers (--per-layer: the same keys per block, with layer and parameters), hvps, "
+                + "seconds. A part not asked for, or a value that does not exist, is null.",
                 "Example: softalign hessian --model runs/bp-d2-s1/model.safetensors --samples 1000 --top 5 --trace --json"})
 final class HessianCommand implements Callable<Integer> {
 
@@ -52,35 +55,57 @@ final class HessianCommand implements Callable<Integer> {
     int bottom = 0;
     @Option(names = "--method", description = "lanczos or power (default: ${DEFAULT-VALUE})")
     String method = "lanczos";
-    @Option(names = "--tol", description = "lanczos: relative residual ||Hv - lambda v|| / |lambda| (default 1e-6); "
-            + "power: relative eigenvalue change (default 1e-3)")
+    @Option(names = "--tol", description = "lanczos: relative residual ||Hv - lambda v|| / |lambda| (default "
+            + Lanczos.DEFAULT_TOL + "); power: relative eigenvalue change (default " + PowerIteration.DEFAULT_TOL + ")")
     Double tol;
     @Option(names = "--power-residual", description = "power: stop on ||Hv - lambda v|| <= this * |lambda| instead of the eigenvalue change")
     double powerResidual = 0;
-    @Option(names = "--max-steps", description = "Lanczos steps or power iterations per eigenvalue (default 300 / 100)")
+    @Option(names = "--max-steps", description = "Lanczos steps or power iterations per eigenvalue (default "
+            + Lanczos.DEFAULT_MAX_STEPS + " / " + PowerIteration.DEFAULT_MAX_ITERATIONS + ")")
     Integer maxSteps;
-    @Option(names = "--trace", description = "Hutchinson trace with Rademacher vectors")
+    @Option(names = "--trace", description = "trace estimate from Rademacher probes (Hutch++ unless --trace-sketch 0)")
     boolean trace;
-    @Option(names = "--trace-target", description = "stop when stderr/|mean| is below this (default: ${DEFAULT-VALUE})")
-    double traceTarget = 0.01;
-    @Option(names = "--trace-max", description = "most Hutchinson samples (default: ${DEFAULT-VALUE})")
-    int traceMax = 100;
+    @Option(names = "--trace-target", description = "stop when stderr/|mean| is below this (default "
+            + Hutchinson.DEFAULT_TARGET + ")")
+    Double traceTarget;
+    @Option(names = "--trace-max", description = "most probes after the sketch (default " + Hutchinson.DEFAULT_MAX_SAMPLES + ")")
+    Integer traceMax;
+    @Option(names = "--trace-sketch", description = "Hutch++ sketch columns k, 2k products; 0 for plain Hutchinson "
+            + "(default: ${DEFAULT-VALUE})")
+    int traceSketch = TRACE_SKETCH;
     @Option(names = "--density", description = "spectral density by stochastic Lanczos quadrature")
     boolean density;
-    @Option(names = "--density-runs", description = "random starts (default: ${DEFAULT-VALUE})")
-    int densityRuns = 3;
-    @Option(names = "--density-steps", description = "Lanczos steps per start (default: ${DEFAULT-VALUE})")
-    int densitySteps = 80;
+    @Option(names = "--density-runs", description = "random starts (default " + SpectralDensity.DEFAULT_RUNS + ")")
+    Integer densityRuns;
+    @Option(names = "--density-steps", description = "Lanczos steps per start (default " + SpectralDensity.DEFAULT_STEPS + ")")
+    Integer densitySteps;
     @Option(names = "--sigma", description = "Gaussian broadening (default: 1%% of the spectrum's spread)")
     double sigma = 0;
-    @Option(names = "--points", description = "density grid points (default: ${DEFAULT-VALUE})")
-    int points = 1000;
+    @Option(names = "--points", description = "density grid points (default " + SpectralDensity.DEFAULT_POINTS + ")")
+    Integer points;
     @Option(names = "--dense", description = "also the full eigendecomposition of the exact dense Hessian (small networks)")
     boolean dense;
     @Option(names = "--seed", description = "random starts (default: ${DEFAULT-VALUE})")
     long seed = 1;
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
+
+    /**
+     * The command's trace defaults to Hutch++ where the library defaults to plain Hutchinson (which
+     * the reproduction's figure 4 names): a trained network's Hessian has a few outlying eigenvalues
+     * that dominate Hutchinson's variance, and a sketch of 2 x 10 classes removes them.
+     */
+    static final int TRACE_SKETCH = 20;
+
+    /** What the --json object holds besides the spectrum: the operator and the subset. */
+    record Operator(int parameters, int samples, double loss, Integer layer) {
+    }
+
+    record Block(int layer, int parameters) {
+    }
+
+    record Totals(List<JsonObject> layers, long hvps, double seconds) {
+    }
 
     @Override
     public Integer call() {
@@ -99,7 +124,7 @@ final class HessianCommand implements Callable<Integer> {
         }
         Require.positive("--tol", tol);
         Require.nonNegative("--power-residual", powerResidual);
-        Require.atLeast("--max-steps", maxSteps == null ? 1 : maxSteps, 1);
+        Require.atLeast("--max-steps", maxSteps, 1);
         Require.positive("--trace-target", traceTarget);
         Require.atLeast("--trace-max", traceMax, 1);
         Require.atLeast("--density-runs", densityRuns, 1);
@@ -122,126 +147,130 @@ final class HessianCommand implements Callable<Integer> {
                     + " asks for more eigenvalues than the " + op.dimension() + " parameters"
                     + (layer == null ? "" : " of layer " + layer) + " have");
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("parameters", op.dimension());
-        out.put("samples", d.size());
-        out.put("loss", h.loss());
-        if (layer != null) {
-            out.put("layer", layer);
+        Operator operator = new Operator(op.dimension(), d.size(), h.loss(), layer);
+        Spectrum.Result whole = spectrum(m).run(op);
+        warnIfShort(whole.trace(), layer == null ? "" : " of layer " + layer);
+        List<Spectrum.Result> blocks = new ArrayList<>();
+        for (int i = 0; perLayer && i < h.layerCount(); i++) {
+            blocks.add(spectrum(m).run(h.layer(i)));
+            warnIfShort(blocks.get(i).trace(), " of layer " + i);
         }
-        analyse(h, op, m, out);
-        if (perLayer) {
-            List<Map<String, Object>> layers = new ArrayList<>();
-            for (int i = 0; i < h.layerCount(); i++) {
-                Map<String, Object> lm = new LinkedHashMap<>();
-                lm.put("layer", i);
-                lm.put("parameters", h.layerSize(i));
-                analyse(h, h.layer(i), m, lm);
-                layers.add(lm);
-            }
-            out.put("layers", layers);
-        }
-        out.put("hvps", h.products());
-        out.put("seconds", (System.nanoTime() - start) / 1e9);
+        double seconds = (System.nanoTime() - start) / 1e9;
         PrintWriter o = spec.commandLine().getOut();
         if (json) {
-            Output.json(o, out);
-        } else {
-            o.println(h + (layer == null ? "" : ", layer " + layer + " block"));
-            out.forEach((k, v) -> {
-                if (k.equals("trace")) {
-                    Map<?, ?> t = (Map<?, ?>) v;
-                    o.println("trace: " + text(t.get("mean")) + " +- " + text(t.get("stderr")) + " (" + t.get("samples")
-                            + " samples)");
-                } else if (k.equals("density")) {
-                    Map<?, ?> dm = (Map<?, ?>) v;
-                    o.println("density: " + ((double[]) dm.get("grid")).length + "-point grid, sigma "
-                            + text(dm.get("sigma")) + ", integral " + text(dm.get("integral")) + " (--json for the values)");
-                } else if (k.equals("layers")) {
-                    for (Object lm : (List<?>) v) {
-                        StringBuilder line = new StringBuilder("layer block:");
-                        ((Map<?, ?>) lm).forEach((lk, lv) -> line.append(' ').append(lk).append('=')
-                                .append(lv instanceof Map<?, ?> sub && sub.containsKey("mean")
-                                        ? text(sub.get("mean")) + "+-" + text(sub.get("stderr"))
-                                        : lv instanceof Map<?, ?> ? "(--json)" : text(lv)));
-                        o.println(line);
-                    }
-                } else {
-                    o.println(k + ": " + text(v));
+            List<JsonObject> layers = null;
+            if (perLayer) {
+                layers = new ArrayList<>();
+                for (int i = 0; i < blocks.size(); i++) {
+                    layers.add(Output.merge(new Block(i, h.layerSize(i)), blocks.get(i)));
                 }
-            });
-            o.flush();
+            }
+            Output.json(o, operator, whole, new Totals(layers, h.products(), seconds));
+            return 0;
         }
+        o.println(h + (layer == null ? "" : ", layer " + layer + " block"));
+        o.printf(Locale.ROOT, "parameters: %d, samples: %d, loss: %s%n", operator.parameters(), operator.samples(),
+                num(operator.loss()));
+        text(o, whole, "");
+        for (int i = 0; i < blocks.size(); i++) {
+            o.println("layer block: layer=" + i + " parameters=" + h.layerSize(i));
+            text(o, blocks.get(i), "  ");
+        }
+        o.printf(Locale.ROOT, "hvps: %d, seconds: %.3f%n", h.products(), seconds);
+        o.flush();
         return 0;
     }
 
-    /** Everything asked for, on one operator (the whole Hessian or a layer's block), into out. */
-    private void analyse(Hessian h, LinearOperator op, String m, Map<String, Object> out) {
-        if (top + bottom > 0) {
-            long t0 = System.nanoTime();
-            long p0 = h.products();
-            if (m.equals("lanczos")) {
-                Lanczos.Result r = Lanczos.create().top(top).bottom(bottom).tol(tol == null ? 1e-6 : tol)
-                        .maxSteps(maxSteps == null ? Lanczos.DEFAULT_MAX_STEPS : maxSteps).seed(seed).run(op);
-                out.put("method", "lanczos");
-                out.put("top_eigenvalues", r.top());
-                out.put("bottom_eigenvalues", r.bottom());
-                double[] res = Arrays.copyOf(r.topResiduals(), r.top().length + r.bottom().length);
-                System.arraycopy(r.bottomResiduals(), 0, res, r.top().length, r.bottom().length);
-                out.put("residuals", res);
-                out.put("converged", r.converged());
-                out.put("steps", r.steps());
-            } else {
-                PowerIteration.Result r = PowerIteration.create().top(top).tol(tol == null ? 1e-3 : tol)
-                        .maxIterations(maxSteps == null ? 100 : maxSteps).residualTol(powerResidual).seed(seed).run(op);
-                out.put("method", "power");
-                out.put("top_eigenvalues", r.eigenvalues());
-                out.put("residuals", r.residuals());
-                out.put("iterations", r.iterations());
+    /** The solvers as the options configure them; an option left unset keeps the solver's default. */
+    private Spectrum spectrum(String m) {
+        Spectrum s = Spectrum.create().dense(dense);
+        if (top + bottom > 0 && m.equals("lanczos")) {
+            Lanczos l = Lanczos.create().top(top).bottom(bottom).seed(seed);
+            s.lanczos(tol == null ? l : l.tol(tol));
+            if (maxSteps != null) {
+                l.maxSteps(maxSteps);
             }
-            long hvps = h.products() - p0;
-            double secs = (System.nanoTime() - t0) / 1e9;
-            out.put("eigen_hvps", hvps);
-            out.put("eigen_seconds", secs);
-            out.put("hvp_ms", hvps == 0 ? Double.NaN : 1000 * secs / hvps);
+        } else if (top + bottom > 0) {
+            PowerIteration p = PowerIteration.create().top(top).residualTol(powerResidual).seed(seed);
+            s.power(tol == null ? p : p.tol(tol));
+            if (maxSteps != null) {
+                p.maxIterations(maxSteps);
+            }
         }
         if (trace) {
-            Hutchinson.Trace t = Hutchinson.create().target(traceTarget).maxSamples(traceMax).seed(seed).run(op);
-            Map<String, Object> tm = new LinkedHashMap<>();
-            tm.put("mean", t.mean());
-            tm.put("stderr", t.stderr());
-            tm.put("samples", t.samples());
-            out.put("trace", tm);
+            Hutchinson t = Hutchinson.create().sketch(traceSketch).seed(seed);
+            if (traceTarget != null) {
+                t.target(traceTarget);
+            }
+            if (traceMax != null) {
+                t.maxSamples(traceMax);
+            }
+            s.trace(t);
         }
         if (density) {
-            SpectralDensity.Density den = SpectralDensity.create().runs(densityRuns).steps(densitySteps).sigma(sigma)
-                    .points(points).seed(seed).run(op);
-            Map<String, Object> dm = new LinkedHashMap<>();
-            dm.put("grid", den.grid());
-            dm.put("values", den.values());
-            dm.put("sigma", den.sigma());
-            dm.put("integral", den.integral());
-            out.put("density", dm);
+            SpectralDensity sd = SpectralDensity.create().sigma(sigma).seed(seed);
+            if (densityRuns != null) {
+                sd.runs(densityRuns);
+            }
+            if (densitySteps != null) {
+                sd.steps(densitySteps);
+            }
+            if (points != null) {
+                sd.points(points);
+            }
+            s.density(sd);
         }
-        if (dense) {
-            out.put("eigenvalues", Dense.eigen(Dense.matrix(op)).values());
+        return s;
+    }
+
+    /** A trace that stopped at its cap says so on stderr: its error is larger than asked for. */
+    private void warnIfShort(Hutchinson.Trace t, String where) {
+        if (t != null && !t.converged()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf(Locale.ROOT, "warning: the trace%s stopped at its cap of %d probes with standard error %s of %s "
+                    + "(%.2g relative), above its target %s; raise --trace-max or --trace-sketch%n", where, t.samples(),
+                    num(t.stderr()), num(t.mean()), t.stderr() / Math.abs(t.mean()), t.target());
+            err.flush();
         }
     }
 
-    private static String text(Object v) {
-        if (v instanceof double[] a) {
-            StringBuilder s = new StringBuilder("[");
-            for (int i = 0; i < a.length; i++) {
-                s.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.6g", a[i]));
+    private static void text(PrintWriter o, Spectrum.Result r, String indent) {
+        if (r.method() != null) {
+            o.println(indent + "method: " + r.method());
+            o.println(indent + "top_eigenvalues: " + nums(r.topEigenvalues()));
+            if (r.bottomEigenvalues() != null && r.bottomEigenvalues().length > 0) {
+                o.println(indent + "bottom_eigenvalues: " + nums(r.bottomEigenvalues()));
             }
-            return s.append(']').toString();
+            o.println(indent + "residuals: " + nums(r.residuals()));
+            o.println(indent + (r.converged() != null ? "converged: " + r.converged() + ", steps: " + r.steps()
+                    : "iterations: " + Arrays.toString(r.iterations())) + ", eigen_hvps: " + r.eigenHvps() + ", hvp_ms: "
+                    + (r.hvpMs() == null ? "-" : num(r.hvpMs())));
         }
-        if (v instanceof int[] a) {
-            return Arrays.toString(a);
+        Hutchinson.Trace t = r.trace();
+        if (t != null) {
+            o.println(indent + "trace: " + num(t.mean()) + " +- " + num(t.stderr()) + " (" + t.method() + ", " + t.samples()
+                    + " samples" + (t.sketch() > 0 ? " after a rank-" + t.sketch() + " sketch" : "") + ", " + t.products()
+                    + " products, target " + t.target() + (t.converged() ? " met)" : " NOT met)"));
         }
-        if (v instanceof Double x) {
-            return String.format(Locale.ROOT, "%.6g", x);
+        SpectralDensity.Density dn = r.density();
+        if (dn != null) {
+            o.println(indent + "density: " + dn.grid().length + "-point grid, sigma " + num(dn.sigma()) + ", integral "
+                    + num(dn.integral()) + " (--json for the values)");
         }
-        return String.valueOf(v);
+        if (r.eigenvalues() != null) {
+            o.println(indent + "eigenvalues: " + nums(r.eigenvalues()));
+        }
+    }
+
+    private static String nums(double[] a) {
+        StringBuilder s = new StringBuilder("[");
+        for (int i = 0; i < a.length; i++) {
+            s.append(i == 0 ? "" : ", ").append(num(a[i]));
+        }
+        return s.append(']').toString();
+    }
+
+    private static String num(double x) {
+        return String.format(Locale.ROOT, "%.6g", x);
     }
 }

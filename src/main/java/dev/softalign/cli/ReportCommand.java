@@ -3,8 +3,6 @@ package dev.softalign.cli;
 import dev.softalign.report.ImageFormat;
 import dev.softalign.report.RunReport;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,15 +28,17 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print {\"report\": path}")
     boolean json;
 
+    /** The --json answer: the report's index.html. */
+    record Written(String report) {
+    }
+
     @Override
     public Integer call() {
         ImageFormat f = ImageFormat.parse(format);
         Path dir = out != null ? out : run.resolve("report");
         Path index = RunReport.of(run).write(dir, f);
         if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("report", index.toString());
-            Output.json(spec.commandLine().getOut(), m);
+            Output.json(spec.commandLine().getOut(), new Written(index.toString()));
         } else {
             spec.commandLine().getOut().println("wrote " + index);
         }

@@ -50,8 +50,8 @@ final class ReproduceCommand implements Callable<Integer> {
     Path out = Path.of("reports");
     @Option(names = "--format", description = "chart format, png or svg (default: ${DEFAULT-VALUE})")
     String format = "png";
-    @Option(names = "--threads", description = "cells trained at once by the local engine (default: the number of cores, "
-            + "${DEFAULT-VALUE})")
+    @Option(names = "--threads", description = "threads of the local engine, split between cells at once and kernel "
+            + "threads per cell (default: the number of cores, ${DEFAULT-VALUE})")
     int threads = Sweep.defaultThreads();
     @Option(names = "--engine", description = "local (a thread pool on this machine, the default) or spark (Spark's local "
             + "mode, or the cluster of spark-submit / --master)")

@@ -9,8 +9,9 @@ final class Require {
     private Require() {
     }
 
-    static void atLeast(String option, long value, long min) {
-        if (value < min) {
+    /** Nothing to check for null: an option left out takes the library's default. */
+    static void atLeast(String option, Integer value, int min) {
+        if (value != null && value < min) {
             throw new IllegalArgumentException(option + " must be >= " + min + ", got " + value);
         }
     }

@@ -12,8 +12,6 @@ import dev.softalign.learn.TrainingListener;
 import dev.softalign.nn.Mlp;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -103,15 +101,9 @@ final class TrainCommand implements Callable<Integer> {
         TrainedModel run = Trainer.of(c, data).out(dir).resume(resume).overwrite(overwrite)
                 .listener(GradientFlowLog.of(c, data)).listener(json ? TrainingListener.SILENT : new Progress(o)).run();
         if (json) {
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("out", dir.toString());
-            s.put("epochs", run.last().epoch());
-            s.put("train_loss", run.last().trainLoss());
-            s.put("train_accuracy", run.last().trainAccuracy());
-            s.put("test_loss", run.last().testLoss());
-            s.put("test_accuracy", run.last().testAccuracy());
-            s.put("angles_degrees", run.last().anglesDegrees());
-            Output.json(o, s);
+            var last = run.last();
+            Output.json(o, new Summary(dir.toString(), last.epoch(), last.trainLoss(), last.trainAccuracy(),
+                    last.testLoss(), last.testAccuracy(), last.anglesDegrees()));
         } else if (done != null && done >= c.epochs) {
             o.println("nothing to train: " + dir + " has completed all " + c.epochs + " epochs (pass a larger --epochs "
                     + "to train on)");
@@ -119,6 +111,11 @@ final class TrainCommand implements Callable<Integer> {
             o.println("saved " + dir.resolve("model.safetensors"));
         }
         return 0;
+    }
+
+    /** The --json summary: the run folder and the last epoch's metrics. */
+    record Summary(String out, int epochs, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy,
+            double[] anglesDegrees) {
     }
 
     /** A progress bar on a terminal, one line per epoch otherwise. */

@@ -8,15 +8,20 @@ import java.util.Map;
 
 /**
  * Loads datasets by name. File-based datasets are looked up in {@code <root>/datasets/<name>/}
- * and then in {@code /usr/share/datasets/<name>/} (where Debian's dataset packages install);
- * if neither holds the data the error says how to fetch it. The project root defaults to the
- * system property {@code softalign.home}, else the current directory.
+ * and then in {@code <system>/<name>/}, where {@code <system>} is {@code /usr/share/datasets}
+ * (where Debian's dataset packages install) unless the system property
+ * {@code softalign.datasets} names another folder; if neither holds the data the error says how
+ * to fetch it. The project root defaults to the system property {@code softalign.home}, else the
+ * current directory. Both roots can be passed explicitly, so that tests do not depend on what
+ * the machine has installed.
  */
 public final class Datasets {
 
     /** Default dataset: small enough to ship in the repository, so runs work out of the box. */
     public static final String DEFAULT = "fashion-mnist-small";
     public static final String SYSTEM_DIR = "/usr/share/datasets";
+    /** System property overriding {@link #SYSTEM_DIR}. */
+    public static final String SYSTEM_PROPERTY = "softalign.datasets";
 
     static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
     static final String TRAIN_LABELS = "train-labels-idx1-ubyte";
@@ -66,17 +71,28 @@ public final class Datasets {
         return Path.of(home == null || home.isBlank() ? "." : home);
     }
 
+    /** The system-wide dataset folder: system property softalign.datasets if set, else /usr/share/datasets. */
+    public static Path systemRoot() {
+        String dir = System.getProperty(SYSTEM_PROPERTY);
+        return Path.of(dir == null || dir.isBlank() ? SYSTEM_DIR : dir);
+    }
+
     public static Split load(String name) {
         return load(name, defaultRoot());
     }
 
     public static Split load(String name, Path projectRoot) {
+        return load(name, projectRoot, systemRoot());
+    }
+
+    /** Looks in projectRoot/datasets/name/, then systemRoot/name/. */
+    public static Split load(String name, Path projectRoot, Path systemRoot) {
         String n = canonical(name);
         return switch (n) {
             case "blobs" -> Synthetic.blobs(2500, 32, 4, 0.15, 1);
             case "teacher" -> Synthetic.teacher(5000, 32, 10, 64, 1);
-            case "cifar10" -> Cifar10.load(findCifar(projectRoot));
-            default -> loadIdx(n, findIdx(n, projectRoot));
+            case "cifar10" -> Cifar10.load(findCifar(projectRoot, systemRoot));
+            default -> loadIdx(n, findIdx(n, projectRoot, systemRoot));
         };
     }
 
@@ -103,8 +119,8 @@ public final class Datasets {
         throw new DataException(dir + "/" + base + "(.gz): file not found");
     }
 
-    private static Path findIdx(String name, Path root) {
-        Path local = local(root, name), system = Path.of(SYSTEM_DIR, name);
+    private static Path findIdx(String name, Path root, Path systemRoot) {
+        Path local = local(root, name), system = systemRoot.resolve(name).normalize();
         for (Path dir : List.of(local, system)) {
             if (Files.isRegularFile(dir.resolve(TRAIN_IMAGES)) || Files.isRegularFile(dir.resolve(TRAIN_IMAGES + ".gz"))) {
                 return dir;
@@ -113,8 +129,8 @@ public final class Datasets {
         throw notFound(name, local, system);
     }
 
-    private static Path findCifar(Path root) {
-        Path local = local(root, "cifar10"), system = Path.of(SYSTEM_DIR, "cifar10");
+    private static Path findCifar(Path root, Path systemRoot) {
+        Path local = local(root, "cifar10"), system = systemRoot.resolve("cifar10").normalize();
         for (Path dir : List.of(local, system)) {
             for (Path d : List.of(dir.resolve("cifar-10-batches-bin"), dir)) {
                 if (Cifar10.isBatchDir(d)) {

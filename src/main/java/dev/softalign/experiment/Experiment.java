@@ -2,6 +2,7 @@ package dev.softalign.experiment;
 
 import dev.softalign.data.Split;
 import dev.softalign.learn.TrainedModel;
+import dev.softalign.nn.MatMul;
 import dev.softalign.report.Report;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -36,12 +37,14 @@ public interface Experiment extends Serializable {
     /**
      * Computes one cell, writing its run files (config.json, metrics.csv, model.safetensors, ...)
      * into folder. Runs on a pool thread or a Spark executor, concurrently with other cells: use
-     * only the cell's own objects (the data is shared read-only). A
-     * {@link dev.softalign.learn.TrainingDiverged} thrown here is recorded as a diverged cell.
+     * only the cell's own objects (the data is shared read-only). The engine gives the cell its
+     * kernel, its share of the cores; the network is built on it, so {@link #analyze}, which works
+     * on that network and its copies, uses it too. A {@link dev.softalign.learn.TrainingDiverged}
+     * thrown here is recorded as a diverged cell.
      */
-    default CellResult run(Cell cell, Split data, Path folder) {
+    default CellResult run(Cell cell, Split data, Path folder, MatMul kernel) {
         String probe = cell.tags().get(Training.PROBE_TAG);
-        Training.Trained t = Training.train(cell, data, folder, probe == null ? 0 : Integer.parseInt(probe));
+        Training.Trained t = Training.train(cell, data, folder, probe == null ? 0 : Integer.parseInt(probe), kernel);
         if (!t.result().diverged()) {
             analyze(cell, data, t.model(), t.result());
         }
@@ -51,7 +54,9 @@ public interface Experiment extends Serializable {
     /**
      * Measures a trained (not diverged) network, e.g. its top Hessian eigenvalue or its accuracy
      * under attack, and stores the numbers in {@code result.scalars} / {@code result.arrays}.
-     * Runs on a pool thread; the model is this cell's own. Training alone: nothing to add.
+     * Runs on a pool thread; the model is this cell's own, on the cell's kernel
+     * ({@code model.net().kernel()}): a network built here should use it too. Training alone:
+     * nothing to add.
      */
     default void analyze(Cell cell, Split data, TrainedModel model, CellResult result) {
     }

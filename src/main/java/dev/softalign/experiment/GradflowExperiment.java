@@ -73,7 +73,7 @@ public final class GradflowExperiment implements Experiment {
         int jac = Math.min(GradientFlow.DEFAULT_JACOBIAN_SAMPLES, subset.size());
         store(result, "", GradientFlow.of(model.net(), path, subset, jac));
         // The trained model does not keep its initial weights; the seeded initialisation rebuilds them exactly.
-        Mlp init = Trainer.initialize(cell.config(), data.train());
+        Mlp init = Trainer.initialize(cell.config(), data.train(), model.net().kernel());
         store(result, INIT, GradientFlow.of(init, path, subset, jac));
     }
 

@@ -1,6 +1,7 @@
 package dev.softalign.experiment;
 
 import dev.softalign.data.Split;
+import dev.softalign.nn.MatMul;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -9,31 +10,47 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
 
-/** Computes cells on a fixed pool of threads of this JVM, each straight into its folder. */
+/**
+ * Computes cells on a fixed pool of threads of this JVM, each straight into its folder, within a
+ * budget of threads split between cells at once and kernel threads per cell ({@link Sweep#budget}).
+ */
 public final class LocalEngine implements Engine {
 
     private final int threads;
+    /** A split fixed by the caller (benchmarks of the split itself), or null: {@link Sweep#budget} per run. */
+    private final Sweep.Budget fixed;
 
-    /** threads: cells computed at once. */
+    /** threads: the budget, cells at once x kernel threads per cell. */
     public LocalEngine(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
         }
         this.threads = threads;
+        this.fixed = null;
+    }
+
+    /** Always this split, whatever the number of cells. */
+    public LocalEngine(Sweep.Budget split) {
+        this.threads = split.cells() * split.kernelThreads();
+        this.fixed = split;
     }
 
     @Override
     public String describe() {
-        return "local, " + threads + (threads == 1 ? " cell" : " cells") + " at once";
+        return "local, " + (fixed != null ? fixed.toString()
+                : threads + (threads == 1 ? " thread" : " threads") + " (cells at once x kernel threads per cell)");
     }
 
     @Override
     public void run(Experiment e, List<Cell> cells, Split data, CellStore store, BiConsumer<Cell, CellResult> done) {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, Math.max(1, cells.size())));
+        Sweep.Budget split = fixed != null ? fixed : Sweep.budget(threads, cells.size());
+        ExecutorService pool = Executors.newFixedThreadPool(split.cells());
+        // One kernel per cell thread, reused by the cells that thread runs; idle kernel threads park.
+        ThreadLocal<MatMul> kernels = ThreadLocal.withInitial(() -> MatMul.withThreads(split.kernelThreads()));
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (Cell cell : cells) {
-                futures.add(pool.submit(() -> done.accept(cell, e.run(cell, data, store.folder(cell)))));
+                futures.add(pool.submit(() -> done.accept(cell, e.run(cell, data, store.folder(cell), kernels.get()))));
             }
             for (Future<?> f : futures) {
                 try {

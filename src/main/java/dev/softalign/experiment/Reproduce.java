@@ -28,7 +28,10 @@ public final class Reproduce {
     private Reproduce() {
     }
 
-    /** Runs the experiments on this machine with threads cells at once, refusing to run beside stale cells. */
+    /**
+     * Runs the experiments on this machine within threads threads (cells at once x kernel threads
+     * per cell), refusing to run beside stale cells.
+     */
     public static List<Done> run(List<Experiment> experiments, Preset preset, Path out, ImageFormat format, int threads,
             PrintWriter log) {
         try (Engine engine = new LocalEngine(threads)) {

@@ -3,6 +3,7 @@ package dev.softalign.experiment;
 import dev.softalign.data.Dataset;
 import dev.softalign.data.Split;
 import dev.softalign.io.Json;
+import dev.softalign.nn.MatMul;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -138,7 +139,9 @@ final class SparkEngine implements Engine {
             throw new UncheckedIOException("cannot create a temporary folder for cell " + cell.id(), ex);
         }
         try {
-            CellResult r = e.run(cell, data, tmp);
+            // A task holds spark.task.cpus cores (1 by default): its kernel gets as many threads.
+            org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+            CellResult r = e.run(cell, data, tmp, MatMul.withThreads(task == null ? 1 : Math.max(1, task.cpus())));
             if (r.message != null) {
                 // A diverged cell's message names its checkpoint: the driver's folder, not this executor's.
                 r.message = r.message.replace(tmp.toString(), folder);

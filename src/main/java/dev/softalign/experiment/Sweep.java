@@ -38,6 +38,34 @@ public final class Sweep {
         return Runtime.getRuntime().availableProcessors();
     }
 
+    /** How a sweep spends its threads: {@code cells} at once, each on a kernel of {@code kernelThreads}. */
+    public record Budget(int cells, int kernelThreads) {
+
+        public Budget {
+            if (cells < 1 || kernelThreads < 1) {
+                throw new IllegalArgumentException("a sweep needs at least 1 cell at once on 1 kernel thread, got "
+                        + cells + " x " + kernelThreads);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return cells + (cells == 1 ? " cell" : " cells") + " at once x " + kernelThreads + " kernel thread"
+                    + (kernelThreads == 1 ? "" : "s");
+        }
+    }
+
+    /**
+     * Splits {@code threads} so that cells x kernel threads <= threads: as many cells at once as
+     * there are threads and cells to run (independent cells scale perfectly, a product split in two
+     * does not), and the threads left over go to each cell's kernel, as when fewer cells than
+     * cores remain. The split changes no bit of any result.
+     */
+    public static Budget budget(int threads, int cellsToRun) {
+        int cells = Math.max(1, Math.min(threads, cellsToRun));
+        return new Budget(cells, Math.max(1, threads / cells));
+    }
+
     public static Plan plan(Experiment e, List<Cell> cells, CellStore store) {
         Set<String> ids = new HashSet<>();
         for (Cell c : cells) {

@@ -10,6 +10,7 @@ import dev.softalign.learn.TrainingDiverged;
 import dev.softalign.learn.TrainingListener;
 import dev.softalign.nn.BackwardPath;
 import dev.softalign.nn.Gradients;
+import dev.softalign.nn.MatMul;
 import dev.softalign.nn.Mlp;
 import dev.softalign.nn.Pass;
 import dev.softalign.nn.Vectors;
@@ -48,14 +49,14 @@ public final class Training {
      * between the rule's weight update and the true gradient (BP's) is measured on the first
      * probeSamples training samples: overall (all weights as one vector) and per layer.
      */
-    public static Trained train(Cell cell, Split data, Path folder, int probeSamples) {
+    public static Trained train(Cell cell, Split data, Path folder, int probeSamples, MatMul kernel) {
         long start = System.nanoTime();
         CellResult r = CellResult.of(cell);
         Recorder rec = new Recorder(Rule.parse(cell.config().rule, cell.config().feedbackScale).path(),
                 probeSamples > 0 ? data.train().first(Math.min(probeSamples, data.train().size())) : null);
         TrainedModel model = null;
         try {
-            model = Trainer.of(cell.config(), data).out(folder).overwrite(true).listener(rec).run();
+            model = Trainer.of(cell.config(), data).kernel(kernel).out(folder).overwrite(true).listener(rec).run();
             r.history = new ArrayList<>(model.history());
             double initial = r.history.get(0).trainLoss();
             double last = r.last().trainLoss();

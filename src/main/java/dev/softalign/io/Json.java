@@ -1,8 +1,13 @@
 package dev.softalign.io;
 
+import com.google.gson.FieldNamingPolicy;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -12,17 +17,56 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Shared Gson instances. Both print doubles with Java's shortest round-trip representation
- * and accept NaN and Infinity, because training metrics (a diverged loss) can be non-finite
- * and a result file that cannot be written is worse than one with a non-standard token.
+ * Shared Gson instances. PRETTY and COMPACT print doubles with Java's shortest round-trip
+ * representation and accept NaN and Infinity, because training metrics (a diverged loss) can be
+ * non-finite and a result file that cannot be written is worse than one with a non-standard token.
+ * OUTPUT is for what other programs parse (--json): strict JSON only.
  */
 public final class Json {
+
+    /**
+     * A double as a JSON number, or null when it is NaN or infinite (a value that does not exist,
+     * e.g. the condition number of a zero matrix); null reads back as NaN.
+     */
+    static final TypeAdapter<Double> FINITE_OR_NULL = new TypeAdapter<>() {
+        @Override
+        public void write(JsonWriter out, Double value) throws IOException {
+            if (value == null || !Double.isFinite(value)) {
+                out.nullValue();
+            } else {
+                out.value(value.doubleValue());
+            }
+        }
+
+        @Override
+        public Double read(JsonReader in) throws IOException {
+            if (in.peek() == JsonToken.NULL) {
+                in.nextNull();
+                return Double.NaN;
+            }
+            return in.nextDouble();
+        }
+    };
 
     /** Indented, for files people read: configs, run summaries. */
     public static final Gson PRETTY = builder().setPrettyPrinting().create();
 
     /** One line, for --json output and embedded headers. */
     public static final Gson COMPACT = builder().create();
+
+    /**
+     * One line of strict JSON for --json output and result records: record components become
+     * snake_case keys (topEigenvalues -> top_eigenvalues), every key is written even when its value
+     * is null, and a non-finite double is written as null, which strict parsers (JavaScript's
+     * JSON.parse, Jackson) accept where they reject a bare NaN.
+     */
+    public static final Gson OUTPUT = new GsonBuilder()
+            .disableHtmlEscaping()
+            .serializeNulls()
+            .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
+            .registerTypeAdapter(Double.class, FINITE_OR_NULL)
+            .registerTypeAdapter(double.class, FINITE_OR_NULL)
+            .create();
 
     private Json() {
     }

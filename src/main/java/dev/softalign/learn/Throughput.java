@@ -1,6 +1,7 @@
 package dev.softalign.learn;
 
 import dev.softalign.data.Dataset;
+import dev.softalign.nn.MatMul;
 import dev.softalign.nn.Mlp;
 import dev.softalign.nn.Pass;
 import java.util.SplittableRandom;
@@ -15,8 +16,13 @@ public final class Throughput {
     }
 
     public static double samplesPerSecond(TrainConfig c, Dataset train, int timedEpochs) {
+        return samplesPerSecond(c, train, timedEpochs, MatMul.get());
+    }
+
+    /** As {@link #samplesPerSecond(TrainConfig, Dataset, int)}, with the products on the given kernel. */
+    public static double samplesPerSecond(TrainConfig c, Dataset train, int timedEpochs, MatMul kernel) {
         c.validate();
-        Mlp net = Trainer.initialize(c, train);
+        Mlp net = Trainer.initialize(c, train, kernel);
         Trainer.Step step = new Trainer.Step(net, Rule.parse(c.rule, c.feedbackScale),
                 Optimizer.parse(c.optimizer, c.momentum, c.weightDecay, c.nesterov), c.clip, c.weightDecay);
         int n = train.size() - train.size() % c.batch;

@@ -5,6 +5,7 @@ import dev.softalign.data.Split;
 import dev.softalign.nn.Activation;
 import dev.softalign.nn.Gradients;
 import dev.softalign.nn.Loss;
+import dev.softalign.nn.MatMul;
 import dev.softalign.nn.Evaluation;
 import dev.softalign.nn.Mlp;
 import dev.softalign.nn.Pass;
@@ -31,6 +32,7 @@ public final class Trainer {
     private Path out;
     private boolean resume;
     private boolean overwrite;
+    private MatMul kernel = MatMul.get();
     private final List<TrainingListener> listeners = new ArrayList<>();
 
     private Trainer(TrainConfig config, Split data) {
@@ -64,13 +66,27 @@ public final class Trainer {
         return this;
     }
 
-    /** The initialised model: forward weights, feedback by the rule, then the optional soft alignment. */
+    /**
+     * The kernel (thread budget) the network's products run on; default: the command's, all
+     * cores. A sweep gives each concurrent cell its share. The bits do not depend on it.
+     */
+    public Trainer kernel(MatMul k) {
+        kernel = java.util.Objects.requireNonNull(k, "kernel");
+        return this;
+    }
+
+    /** The initialised model on the command's kernel ({@link MatMul#get}). */
     public static Mlp initialize(TrainConfig c, Dataset train) {
+        return initialize(c, train, MatMul.get());
+    }
+
+    /** The initialised model: forward weights, feedback by the rule, then the optional soft alignment. */
+    public static Mlp initialize(TrainConfig c, Dataset train, MatMul kernel) {
         c.checkFits(train.features(), train.classes());
         SplittableRandom rng = Seeds.stream(c.seed, Seeds.INIT, 0);
         int classes = train.classes();
         Mlp net = Mlp.create(Mlp.sizes(train.features(), c.depth, c.width, classes), Activation.parse(c.activation),
-                Loss.parse(c.loss), rng);
+                Loss.parse(c.loss), rng, kernel);
         Rule.parse(c.rule, c.feedbackScale).initialize(net, rng);
         if (c.align != null) {
             Alignment.apply(net, c.align, Alignment.From.parse(c.alignFrom));
@@ -138,7 +154,7 @@ public final class Trainer {
                 throw new IoFailure(out + ": holds no completed epoch to resume; run without --resume to start the run");
             }
             RunFolder.Checkpoint cp = folder.load(config);
-            net = cp.net();
+            net = cp.net().kernel(kernel);
             opt.restore(cp.optimizerState(), cp.optimizerSteps());
             history.addAll(cp.history());
         } else {
@@ -146,7 +162,7 @@ public final class Trainer {
                 throw new IoFailure(out + ": already holds a run; pass --resume to continue it, --overwrite to replace it, "
                         + "or another --out");
             }
-            net = initialize(config, data.train());
+            net = initialize(config, data.train(), kernel);
             Evaluation train = Evaluation.of(net, data.train());
             Evaluation test = Evaluation.of(net, data.test());
             history.add(new EpochMetrics(0, schedule.rate(config.lr, 0, 1), train.loss(), train.accuracy(), test.loss(),

@@ -1,31 +1,93 @@
 package dev.softalign.nn;
 
-/** Picks the matrix kernel once per JVM. */
+import java.util.function.IntFunction;
+
+/** Finds the matrix kernel this JVM can run, once, and makes kernels of a given thread count. */
 final class Kernels {
 
     static final MatMul PORTABLE = new PortableMatMul();
-    static final MatMul DEFAULT = choose();
+    /** Makes the Vector API kernel for a thread count; null when only the portable kernel runs here. */
+    private static final IntFunction<MatMul> VECTOR = vectorFactory();
+    /** Built on first use: a command that never multiplies starts no kernel threads. */
+    private static volatile MatMul commandDefault;
 
     private Kernels() {
     }
 
+    static MatMul withThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("kernel threads must be >= 1, got " + threads);
+        }
+        return VECTOR == null ? PORTABLE : VECTOR.apply(threads);
+    }
+
+    static MatMul commandDefault() {
+        MatMul k = commandDefault;
+        if (k == null) {
+            synchronized (Kernels.class) {
+                k = commandDefault;
+                if (k == null) {
+                    k = withThreads(defaultThreads());
+                    commandDefault = k;
+                }
+            }
+        }
+        return k;
+    }
+
+    /** All cores, or {@code -Dsoftalign.threads=n}. */
+    static int defaultThreads() {
+        String threads = System.getProperty("softalign.threads");
+        if (threads == null) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        try {
+            int n = Integer.parseInt(threads.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("-Dsoftalign.threads must be a whole number >= 1, got " + threads);
+    }
+
+    private static IntFunction<MatMul> vectorFactory() {
+        if ("portable".equals(System.getProperty("softalign.kernel"))
+                || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return null;
+        }
+        try {
+            // Reflection keeps this class loadable without the incubator module.
+            var constructor = Class.forName("dev.softalign.nn.VectorMatMul").getDeclaredConstructor(int.class,
+                    boolean.class);
+            IntFunction<MatMul> factory = threads -> {
+                try {
+                    // Comparison of the two ways to run helpers (bench); the loser goes once measured.
+                    return (MatMul) constructor.newInstance(threads, !"team".equals(System.getProperty("softalign.pool")));
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("cannot create the vector kernel", e);
+                }
+            };
+            MatMul single = factory.apply(1);
+            warmUp(single);
+            return factory;
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
+        }
+    }
+
     /**
      * Until C2 has compiled the Vector API kernel, it runs its boxed fallback, 10-50x slower; a
-     * short command (one attack, one Hessian) would spend seconds there. A background thread
-     * compiles it on small products while the command is still loading its data.
+     * short command (one attack, one Hessian) would spend seconds there. One background thread
+     * compiles it once, on small single-threaded products, while the command is still loading its
+     * data, then ends: it never waits for anything and takes no part in later work.
      */
-    private static void warmUp() {
+    private static void warmUp(MatMul single) {
         if ("false".equals(System.getProperty("softalign.warmup"))) {
             return;
         }
         Thread t = new Thread(() -> {
-            MatMul single;
-            try {
-                single = (MatMul) Class.forName("dev.softalign.nn.VectorMatMul").getDeclaredConstructor(int.class)
-                        .newInstance(1);
-            } catch (ReflectiveOperationException e) {
-                return;
-            }
             org.ojalgo.matrix.store.R064Store a = org.ojalgo.matrix.store.R064Store.FACTORY.make(48, 96);
             org.ojalgo.matrix.store.R064Store b = org.ojalgo.matrix.store.R064Store.FACTORY.make(96, 36);
             org.ojalgo.matrix.store.R064Store c = org.ojalgo.matrix.store.R064Store.FACTORY.make(48, 36);
@@ -40,25 +102,5 @@ final class Kernels {
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
-    }
-
-    private static MatMul choose() {
-        if ("portable".equals(System.getProperty("softalign.kernel"))) {
-            return PORTABLE;
-        }
-        boolean vectorApi = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-        if (!vectorApi) {
-            return PORTABLE;
-        }
-        try {
-            Class<?> vector = Class.forName("dev.softalign.nn.VectorMatMul");
-            String threads = System.getProperty("softalign.threads");
-            MatMul kernel = threads == null ? (MatMul) vector.getDeclaredConstructor().newInstance()
-                    : (MatMul) vector.getDeclaredConstructor(int.class).newInstance(Integer.parseInt(threads));
-            warmUp();
-            return kernel;
-        } catch (ReflectiveOperationException | LinkageError | NumberFormatException e) {
-            return PORTABLE;
-        }
     }
 }

@@ -6,6 +6,11 @@ import org.ojalgo.matrix.store.R064Store;
  * The one seam every hot matrix product goes through: forward, backward, Hessian-vector
  * products and attacks. Matrices are ojalgo {@link R064Store}s, column-major; transposes are
  * flags, never copies.
+ *
+ * <p>A kernel's thread count is a budget its owner sets: a command uses all cores
+ * ({@link #get}), a sweep gives each of its concurrent cells {@code cores / cells} threads
+ * ({@link #withThreads}) and hands each cell's kernel to that cell's network. The thread count
+ * never changes a bit of the result.
  */
 public interface MatMul {
 
@@ -15,13 +20,26 @@ public interface MatMul {
     /** Short name for logs and benchmarks. */
     String name();
 
+    /** How many threads one product may use, the caller included. */
+    int threads();
+
     /**
-     * The kernel for this JVM: the Vector API one when {@code jdk.incubator.vector} is loaded
-     * (the launcher, tests and JShell pass the flag), the portable ojalgo one otherwise or when
-     * {@code -Dsoftalign.kernel=portable} asks for it.
+     * The kernel for one command: the fastest this JVM runs, on all cores (or
+     * {@code -Dsoftalign.threads=n}). The Vector API one when {@code jdk.incubator.vector} is
+     * loaded (the launcher, tests and JShell pass the flag), the portable ojalgo one otherwise or
+     * when {@code -Dsoftalign.kernel=portable} asks for it. Shared by everything that is given no
+     * kernel of its own.
      */
     static MatMul get() {
-        return Kernels.DEFAULT;
+        return Kernels.commandDefault();
+    }
+
+    /**
+     * A new kernel of the same kind as {@link #get} that splits each product among {@code threads}
+     * threads: the caller and {@code threads - 1} pool workers, parked while idle.
+     */
+    static MatMul withThreads(int threads) {
+        return Kernels.withThreads(threads);
     }
 
     static MatMul portable() {

@@ -19,10 +19,11 @@ public final class Mlp {
     private final Loss loss;
     private double[] inputMean;
     private double[] inputStd;
-    private final MatMul mm = MatMul.get();
+    /** The kernel every product of this network runs on: its owner's thread budget (see {@link MatMul}). */
+    private MatMul mm;
     private final Map<Integer, Pass> passes = new HashMap<>();
 
-    private Mlp(int[] sizes, Activation activation, Loss loss) {
+    private Mlp(int[] sizes, Activation activation, Loss loss, MatMul kernel) {
         if (sizes.length < 2) {
             throw new IllegalArgumentException("a network needs at least an input and an output size");
         }
@@ -37,11 +38,17 @@ public final class Mlp {
         }
         this.activation = activation;
         this.loss = loss;
+        this.mm = java.util.Objects.requireNonNull(kernel, "kernel");
     }
 
-    /** A network with zero weights, biases and feedback; fill it with {@link #initialize}. */
+    /** A network with zero weights, biases and feedback, on the command's kernel ({@link MatMul#get}). */
     public static Mlp zeros(int[] sizes, Activation activation, Loss loss) {
-        return new Mlp(sizes, activation, loss);
+        return zeros(sizes, activation, loss, MatMul.get());
+    }
+
+    /** A network with zero weights, biases and feedback whose products run on the given kernel. */
+    public static Mlp zeros(int[] sizes, Activation activation, Loss loss, MatMul kernel) {
+        return new Mlp(sizes, activation, loss, kernel);
     }
 
     /**
@@ -49,7 +56,12 @@ public final class Mlp {
      * feedback afterwards, so the forward weights do not depend on the rule.
      */
     public static Mlp create(int[] sizes, Activation activation, Loss loss, RandomGenerator rng) {
-        Mlp net = new Mlp(sizes, activation, loss);
+        return create(sizes, activation, loss, rng, MatMul.get());
+    }
+
+    /** As {@link #create(int[], Activation, Loss, RandomGenerator)}, with products on the given kernel. */
+    public static Mlp create(int[] sizes, Activation activation, Loss loss, RandomGenerator rng, MatMul kernel) {
+        Mlp net = new Mlp(sizes, activation, loss, kernel);
         for (Layer l : net.layers) {
             heNormal(l.weight, rng);
         }
@@ -135,6 +147,16 @@ public final class Mlp {
         return mm;
     }
 
+    /**
+     * Runs this network's products (and its copies') on the given kernel from now on; for whoever
+     * loads a network and owns the thread budget it runs under. Bits do not depend on the thread
+     * count, only on the kind of kernel.
+     */
+    public Mlp kernel(MatMul kernel) {
+        mm = java.util.Objects.requireNonNull(kernel, "kernel");
+        return this;
+    }
+
     public int parameterCount() {
         int c = 0;
         for (Layer l : layers) {
@@ -180,9 +202,9 @@ public final class Mlp {
         return out;
     }
 
-    /** Deep copy, including feedback matrices and normalisation. */
+    /** Deep copy, including feedback matrices and normalisation, on the same kernel. */
     public Mlp copy() {
-        Mlp c = new Mlp(sizes(), activation, loss);
+        Mlp c = new Mlp(sizes(), activation, loss, mm);
         for (int i = 0; i < layers.length; i++) {
             System.arraycopy(layers[i].weight.data, 0, c.layers[i].weight.data, 0, layers[i].weight.data.length);
             System.arraycopy(layers[i].bias.data, 0, c.layers[i].bias.data, 0, layers[i].bias.data.length);

@@ -76,17 +76,29 @@ public final class ModelFile {
      * layers.* or normalize.* tensor the format does not name, shapes chained from layer to layer, the metadata's sizes
      * and activations honoured, and every value finite.
      *
+     * The network's products run on the command's kernel ({@link MatMul#get}).
+     *
      * @throws FormatException naming the file and the first thing wrong with it
      */
     public static Saved load(Path file) {
+        return load(file, MatMul.get());
+    }
+
+    /** As {@link #load(Path)}, the network's products on the given kernel (its owner's thread budget). */
+    public static Saved load(Path file, MatMul kernel) {
         SafeTensors.Contents c = SafeTensors.read(file);
-        return of(file, c.tensors(), c.metadata());
+        return of(file, c.tensors(), c.metadata(), kernel);
     }
 
     private static final Pattern LAYER_TENSOR = Pattern.compile("layers\\.(0|[1-9][0-9]{0,8})\\.(weight|bias|feedback)");
 
     /** A model from tensors read from {@code file} (named in errors), checked as {@link #load} describes. */
     public static Saved of(Path file, Map<String, Tensor> tensors, Map<String, String> meta) {
+        return of(file, tensors, meta, MatMul.get());
+    }
+
+    /** As {@link #of(Path, Map, Map)}, the network's products on the given kernel. */
+    public static Saved of(Path file, Map<String, Tensor> tensors, Map<String, String> meta, MatMul kernel) {
         Activation act;
         Loss loss;
         try {
@@ -144,7 +156,7 @@ public final class ModelFile {
                 requireFinite(file, name, t);
             }
         });
-        Mlp net = Mlp.zeros(sizes, act, loss);
+        Mlp net = Mlp.zeros(sizes, act, loss, kernel);
         int classes = sizes[layers];
         for (int i = 0; i < layers; i++) {
             Layer l = net.layer(i);

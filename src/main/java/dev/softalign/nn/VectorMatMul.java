@@ -1,8 +1,12 @@
 package dev.softalign.nn;
 
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -14,6 +18,10 @@ import org.ojalgo.matrix.store.R064Store;
  * KC x NR micro-panels, op(a) into MR x KC micro-panels (so all four transpose cases meet the same
  * contiguous, zero-padded layout), and a register-blocked micro-kernel keeps an MR x NR tile of c in
  * vector accumulators.
+ *
+ * <p>A product uses at most {@link #threads()} threads: the calling thread and threads - 1 pool
+ * workers, which park while idle. Whoever owns the work (a command, a sweep cell) chooses the
+ * count; the kernel never guesses.
  *
  * <p>Results are bit-for-bit deterministic: every element of c is computed by the same tile of the
  * same global MR x NR grid with the same k-blocking, whichever thread runs it, so neither thread
@@ -37,32 +45,48 @@ public final class VectorMatMul implements MatMul {
      * helper: 64^3 (0.5 MFLOP) gains 1.3x, 48^3 (0.2 MFLOP) breaks even.
      */
     static final double PARALLEL_FLOPS = 5e5;
+    /** Idle pool workers exit after this long, so a kernel nobody uses any more leaves no threads behind. */
+    private static final long KEEP_ALIVE_SECONDS = 5;
 
     /** Per-thread packing buffers, allocated once and reused by every call on that thread. */
     private static final ThreadLocal<double[][]> BUFFERS =
             ThreadLocal.withInitial(() -> new double[][] {new double[MC * KC], new double[KC * NC], new double[MR * NR]});
+    /** Per calling thread: its product and its reusable parts, so a training step allocates nothing. */
+    private static final ThreadLocal<Call> CALLS = ThreadLocal.withInitial(Call::new);
+    private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final int threads;
-    /** threads - 1 helpers; the calling thread computes the first part itself. */
-    private final Worker[] workers;
-    private final ReentrantLock workersLock = new ReentrantLock();
+    private final boolean forkJoin;
+    /** threads - 1 workers (null for one thread); the calling thread computes the first part itself. */
+    private final ForkJoinPool pool;
+    private final Team team;
+    /** Names this kernel's worker threads: prefix + index. */
+    private final String namePrefix;
 
-    public VectorMatMul() {
-        this(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())));
+    /** @param threads how many threads share one product: the caller plus threads - 1 pool workers */
+    public VectorMatMul(int threads) {
+        this(threads, true);
     }
 
-    /** @param threads how many threads share one product (the caller plus threads - 1 daemon workers) */
-    public VectorMatMul(int threads) {
+    VectorMatMul(int threads, boolean forkJoin) {
         if (threads < 1) {
-            throw new IllegalArgumentException("threads must be >= 1: " + threads);
+            throw new IllegalArgumentException("kernel threads must be >= 1, got " + threads);
         }
         this.threads = threads;
-        this.partArrays = new Part[threads + 1][];
-        this.workers = new Worker[threads - 1];
-        for (int t = 0; t < workers.length; t++) {
-            workers[t] = new Worker();
-            workers[t].start();
-        }
+        this.forkJoin = forkJoin;
+        this.namePrefix = "softalign-kernel-" + POOLS.incrementAndGet() + "-";
+        this.pool = threads == 1 || !forkJoin ? null : newPool(threads - 1, namePrefix);
+        this.team = threads == 1 || forkJoin ? null : new Team(threads - 1, namePrefix);
+    }
+
+    private static ForkJoinPool newPool(int workers, String name) {
+        ForkJoinPool.ForkJoinWorkerThreadFactory factory = p -> {
+            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+            t.setName(name + t.getPoolIndex());
+            return t;
+        };
+        return new ForkJoinPool(workers, factory, null, false, 0, workers, 1, null, KEEP_ALIVE_SECONDS,
+                TimeUnit.SECONDS);
     }
 
     @Override
@@ -70,8 +94,24 @@ public final class VectorMatMul implements MatMul {
         return "vector";
     }
 
-    int threads() {
+    /** The prefix of this kernel's worker thread names (tests and thread dumps). */
+    String threadNamePrefix() {
+        return namePrefix;
+    }
+
+    /** The pool of workers, null for one thread (tests). */
+    ForkJoinPool pool() {
+        return pool;
+    }
+
+    @Override
+    public int threads() {
         return threads;
+    }
+
+    @Override
+    public String toString() {
+        return "vector x" + threads + (forkJoin ? "" : " team");
     }
 
     @Override
@@ -87,85 +127,64 @@ public final class VectorMatMul implements MatMul {
             java.util.Arrays.fill(c.data, 0, m * n, 0.0);
             return;
         }
-        // One reusable product per thread (single-threaded path) keeps the training loop allocation-free.
-        Product p = LOCAL_PRODUCT.get().set(a.data, transposeA, b.data, transposeB, c.data, m, n, k);
+        Call call = CALLS.get();
+        Product p = call.product.set(a.data, transposeA, b.data, transposeB, c.data, m, n, k);
         int parts = 2.0 * m * n * k < PARALLEL_FLOPS ? 1 : threads;
         // Split the larger of m and n, so the operand every thread packs in full is the smaller one.
         boolean splitRows = m >= n;
         int tiles = splitRows ? ceilDiv(m, MR) : ceilDiv(n, NR);
         parts = Math.min(parts, tiles);
-        if (parts == 1 || sharedWithOtherThreads()) {
+        if (parts == 1) {
             p.run(0, m, 0, n);
             return;
         }
-        // Another caller holds the workers: compute alone; the tiles, hence the bits, are the same.
-        if (!workersLock.tryLock()) {
-            p.run(0, m, 0, n);
-            return;
+        Part[] jobs = call.parts(parts);
+        for (int t = 0; t < parts; t++) {
+            jobs[t].set(p, splitRows, (int) ((long) tiles * t / parts), (int) ((long) tiles * (t + 1) / parts));
+        }
+        if (forkJoin) {
+            forkJoin(jobs, parts);
+        } else {
+            team.run(jobs, parts);
+        }
+    }
+
+    /** Parts 1.. go to the pool, the caller computes part 0, then waits (parked) for the rest. */
+    private void forkJoin(Part[] jobs, int parts) {
+        for (int t = 1; t < parts; t++) {
+            jobs[t].reinitialize();
+            pool.execute((java.util.concurrent.ForkJoinTask<?>) jobs[t]);
         }
         try {
-            // The lock makes this instance's parts ours until every worker has finished.
-            Part[] jobs = parts(parts);
-            for (int t = 0; t < parts; t++) {
-                jobs[t].set(p, splitRows, (int) ((long) tiles * t / parts), (int) ((long) tiles * (t + 1) / parts));
-            }
-            for (int t = 1; t < parts; t++) {
-                workers[t - 1].submit(jobs[t]);
-            }
-            try {
-                jobs[0].run();
-            } finally {
-                // Even if our part failed, the workers must finish before another call may submit.
-                for (int t = 1; t < parts; t++) {
-                    workers[t - 1].await();
-                }
-            }
+            jobs[0].run();
         } finally {
-            workersLock.unlock();
-        }
-    }
-
-    /** How recently another thread's product counts as running alongside ours. */
-    private static final long SHARED_WINDOW_NANOS = 20_000_000;
-
-    /** The last thread to call multiply, and when (racy by design: only a scheduling hint). */
-    private volatile Thread lastCaller;
-    private volatile long lastCallNanos;
-
-    /**
-     * True when another thread used this kernel within the last few milliseconds, as when an
-     * experiment trains several cells at once: each thread then computes its products alone, since
-     * a spinning helper thread competing with the other cells for the cores costs far more than
-     * it saves. The bits do not depend on this choice.
-     */
-    private boolean sharedWithOtherThreads() {
-        Thread me = Thread.currentThread();
-        long now = System.nanoTime();
-        boolean shared = lastCaller != me && now - lastCallNanos < SHARED_WINDOW_NANOS;
-        lastCaller = me;
-        lastCallNanos = now;
-        return shared;
-    }
-
-    /** Reusable parts, one array per part count, used only under workersLock. */
-    private final Part[][] partArrays;
-
-    private Part[] parts(int count) {
-        Part[] jobs = partArrays[count];
-        if (jobs == null) {
-            jobs = new Part[count];
-            for (int t = 0; t < count; t++) {
-                jobs[t] = new Part();
+            // Even if our part failed, the others must finish before this thread reuses them.
+            for (int t = 1; t < parts; t++) {
+                jobs[t].join();
             }
-            partArrays[count] = jobs;
         }
-        return jobs;
     }
 
-    private static final ThreadLocal<Product> LOCAL_PRODUCT = ThreadLocal.withInitial(Product::new);
+    /** A calling thread's product and parts. */
+    private static final class Call {
+
+        final Product product = new Product();
+        private Part[] parts = new Part[0];
+
+        Part[] parts(int count) {
+            if (parts.length < count) {
+                Part[] grown = java.util.Arrays.copyOf(parts, count);
+                for (int t = parts.length; t < count; t++) {
+                    grown[t] = new Part();
+                }
+                parts = grown;
+            }
+            return parts;
+        }
+    }
 
     /** Tiles [lo, hi) of the split dimension. Boundaries sit on the global tile grid, so results do not depend on parts. */
-    private static final class Part implements Runnable {
+    private static final class Part extends RecursiveAction implements Runnable {
 
         private Product p;
         private boolean splitRows;
@@ -180,6 +199,11 @@ public final class VectorMatMul implements MatMul {
         }
 
         @Override
+        protected void compute() {
+            run();
+        }
+
+        @Override
         public void run() {
             if (splitRows) {
                 p.run(lo * MR, Math.min(p.m(), hi * MR), 0, p.n());
@@ -190,63 +214,79 @@ public final class VectorMatMul implements MatMul {
     }
 
     /**
-     * A helper thread that spins briefly between jobs before parking: the products of a training
-     * step come back to back, and waking a parked thread costs tens of microseconds, a large share
-     * of a 0.1 ms product. If the helper has not picked its job up by the time the caller finishes
-     * its own part (a busy machine), the caller takes the job back and runs it itself; either way
-     * the same code computes the same tiles, so the bits do not change.
+     * Helper threads that park between jobs. The caller hands part t to helper t - 1, computes
+     * part 0, then takes back any part no helper has started (a busy machine) and parks until the
+     * started ones finish; either way the same code computes the same tiles.
      */
-    private static final class Worker extends Thread {
+    private static final class Team {
 
-        private static final long SPIN_NANOS = 100_000;
+        private final Helper[] helpers;
+
+        Team(int size, String prefix) {
+            helpers = new Helper[size];
+            for (int i = 0; i < size; i++) {
+                helpers[i] = new Helper(prefix + i);
+                helpers[i].start();
+            }
+        }
+
+        synchronized void run(Part[] jobs, int parts) {
+            Thread caller = Thread.currentThread();
+            for (int t = 1; t < parts; t++) {
+                helpers[t - 1].submit(jobs[t], caller);
+            }
+            try {
+                jobs[0].run();
+            } finally {
+                for (int t = 1; t < parts; t++) {
+                    helpers[t - 1].await();
+                }
+            }
+        }
+    }
+
+    private static final class Helper extends Thread {
 
         private final AtomicReference<Runnable> job = new AtomicReference<>();
         private Runnable submitted; // caller side only
+        private volatile Thread waiter;
         private volatile boolean done = true;
         private volatile Throwable failure;
 
-        Worker() {
-            super("softalign-gemm");
+        Helper(String name) {
+            super(name);
             setDaemon(true);
         }
 
-        void submit(Runnable r) {
+        void submit(Runnable r, Thread caller) {
             failure = null;
             done = false;
+            waiter = caller;
             submitted = r;
             job.set(r);
             LockSupport.unpark(this);
         }
 
-        /** Runs the job here if the helper has not claimed it, else waits for the helper to finish it. */
         void await() {
             if (job.compareAndSet(submitted, null)) {
                 submitted.run();
                 return;
             }
-            for (int spins = 0; !done; spins++) {
-                if (spins < 10_000) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield(); // the helper was descheduled mid-job: give it the core
-                }
+            while (!done) {
+                LockSupport.park(this);
             }
             if (failure != null) {
-                throw new IllegalStateException("matrix product failed in worker", failure);
+                throw new IllegalStateException("matrix product failed in a kernel thread", failure);
             }
         }
 
         @Override
         public void run() {
             while (true) {
-                Runnable r;
-                long idleSince = System.nanoTime();
-                while ((r = job.get()) == null || !job.compareAndSet(r, null)) {
-                    if (System.nanoTime() - idleSince < SPIN_NANOS) {
-                        Thread.onSpinWait();
-                    } else {
-                        LockSupport.park(this);
-                    }
+                Runnable r = job.getAndSet(null);
+                if (r == null) {
+                    LockSupport.park(this);
+                    continue;
                 }
                 try {
                     r.run();
@@ -254,6 +294,7 @@ public final class VectorMatMul implements MatMul {
                     failure = e;
                 }
                 done = true;
+                LockSupport.unpark(waiter);
             }
         }
     }

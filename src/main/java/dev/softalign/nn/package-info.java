@@ -12,7 +12,9 @@
  * gradient-flow analysis: every rule and every analysis shares one forward and one backward
  * implementation. Every hot product goes through {@link dev.softalign.nn.MatMul}:
  * the Vector API kernel {@link dev.softalign.nn.VectorMatMul} or the portable ojalgo one, chosen by
- * {@link dev.softalign.nn.Kernels}. {@link dev.softalign.nn.ModelFile} stores a network as
+ * {@link dev.softalign.nn.Kernels}. A kernel has a thread count its owner sets (a command: all
+ * cores; a sweep: each cell's share) and each network is given its kernel; the count never
+ * changes a bit. {@link dev.softalign.nn.ModelFile} stores a network as
  * safetensors that PyTorch opens. What both training and the analyses need lives here too:
  * {@link dev.softalign.nn.Evaluation} (loss and accuracy on a dataset), {@link dev.softalign.nn.Seeds}
  * (independent random streams from one seed) and {@link dev.softalign.nn.Mlp#feedbackAnglesDegrees()}.

@@ -185,4 +185,84 @@ class SpectraTest {
         double[] ev = Dense.eigen(Dense.matrix(h)).values();
         assertTrue(den.grid()[0] <= ev[ev.length - 1] && den.grid()[den.grid().length - 1] >= ev[0]);
     }
+
+    /** U diag(lambda) U^T for a random orthogonal U: a dense operator with a known spectrum and trace. */
+    static LinearOperator withSpectrum(double[] lambda, long seed) {
+        int n = lambda.length;
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+        double[][] u = new double[n][];
+        for (int k = 0; k < n; k++) {
+            double[] v = Lanczos.gaussian(n, rng);
+            for (int pass = 0; pass < 2; pass++) {
+                for (int j = 0; j < k; j++) {
+                    Vectors.axpy(-Vectors.dot(u[j], v), u[j], v);
+                }
+            }
+            Vectors.scale(v, 1 / Vectors.norm(v));
+            u[k] = v;
+        }
+        double[][] a = new double[n][n];
+        for (int k = 0; k < n; k++) {
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    a[i][j] += lambda[k] * u[k][i] * u[k][j];
+                }
+            }
+        }
+        return LinearOperator.dense(a);
+    }
+
+    /** Ten outliers over a flat bulk of small eigenvalues of both signs, like a trained network's Hessian. */
+    static double[] lowRankPlusNoise(int n) {
+        double[] lambda = new double[n];
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(12);
+        for (int i = 0; i < n; i++) {
+            lambda[i] = i < 10 ? 50 + 10 * i : -0.5 + 1.5 * rng.nextDouble();
+        }
+        return lambda;
+    }
+
+    static double sum(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return s;
+    }
+
+    @Test
+    void hutchPlusPlusMatchesTheExactTraceOfADenseMatrix() {
+        double[] lambda = lowRankPlusNoise(200);
+        LinearOperator a = withSpectrum(lambda, 13);
+        double exact = sum(lambda);
+        Hutchinson.Trace t = Hutchinson.create().sketch(20).target(0.001).maxSamples(400).seed(3).run(a);
+        assertEquals("hutch++", t.method());
+        assertEquals(20, t.sketch());
+        assertEquals(40 + t.samples(), t.products());
+        assertTrue(Math.abs(t.mean() - exact) <= 3 * t.stderr(), t + " vs exact " + exact);
+        assertTrue(t.converged() && t.stderr() < 0.001 * Math.abs(t.mean()), t.toString());
+        // A sketch as wide as the space leaves nothing to estimate: the trace is exact.
+        Hutchinson.Trace full = Hutchinson.create().sketch(30).seed(3).run(withSpectrum(lowRankPlusNoise(30), 14));
+        assertEquals(sum(lowRankPlusNoise(30)), full.mean(), 1e-9);
+        assertEquals(0, full.samples());
+        assertTrue(full.converged());
+    }
+
+    @Test
+    void hutchPlusPlusReachesTheTargetWithFewerProductsThanHutchinson() {
+        double[] lambda = lowRankPlusNoise(300);
+        LinearOperator a = withSpectrum(lambda, 15);
+        double exact = sum(lambda);
+        Hutchinson.Trace plain = Hutchinson.create().target(0.01).maxSamples(5000).seed(4).run(a);
+        Hutchinson.Trace plus = Hutchinson.create().sketch(20).target(0.01).maxSamples(5000).seed(4).run(a);
+        for (Hutchinson.Trace t : new Hutchinson.Trace[] {plain, plus}) {
+            assertTrue(t.converged(), t.toString());
+            assertTrue(Math.abs(t.mean() - exact) <= 0.03 * exact, t + " vs exact " + exact);
+        }
+        assertEquals(plain.samples(), plain.products());
+        assertTrue(plus.products() * 5 < plain.products(), plus + " against " + plain);
+        // A cap below what the target needs: the result says it was not met.
+        Hutchinson.Trace capped = Hutchinson.create().target(0.01).maxSamples(20).seed(4).run(a);
+        assertTrue(!capped.converged() && capped.samples() == 20 && capped.target() == 0.01, capped.toString());
+    }
 }

@@ -99,7 +99,83 @@ class RobustnessTest {
             }
         };
         Robustness.Report r = run(lazy, 1, 100);
-        assertTrue(r.checks().weakerThanBaseline());
+        assertTrue(r.checks().weakerThanOneStep());
+        assertTrue(!r.checks().passed());
         assertTrue(r.warnings().stream().anyMatch(w -> w.contains("masked gradients")), r.warnings().toString());
+    }
+
+    /** The same lazy attack, targeted: it hits the target less often than one step does, and is flagged. */
+    @Test
+    void maskedTargetedAttackIsFlagged() {
+        Attack lazy = new Attack(GradientSource.trueGradient(net)) {
+            @Override
+            public String name() {
+                return "lazy";
+            }
+
+            @Override
+            public Norm norm() {
+                return Norm.LINF;
+            }
+
+            @Override
+            protected double[] run(double[] x, int[] labels, int[] targets, double eps, java.util.SplittableRandom rng) {
+                return x.clone();
+            }
+        };
+        Robustness.Report r = Robustness.create().eps(0.2).targeting(Targeting.fixed(1)).run(net, e -> lazy, test);
+        Robustness.Point p = r.results().get(0);
+        assertTrue(p.targetSuccess() < p.oneStepTargetSuccess(), p.toString());
+        assertTrue(r.checks().weakerThanOneStep() && !r.checks().passed());
+        assertTrue(r.warnings().stream().anyMatch(w -> w.contains("hits the target less often")), r.warnings().toString());
+    }
+
+    /**
+     * A targeted PGD that hits the target more often than one step passes, and its target success
+     * counts only samples not already of the target class (checked against a count done here).
+     */
+    @Test
+    void targetedPgdPassesAndTargetSuccessExcludesTheTargetClass() {
+        GradientSource src = GradientSource.trueGradient(net);
+        Pgd pgd = new Pgd(src, Norm.LINF, 0.03, 10, 1, false);
+        double eps = 0.15;
+        Robustness.Report r = Robustness.create().eps(eps).targeting(Targeting.fixed(1)).batch(test.size())
+                .run(net, e -> pgd, test);
+        Robustness.Point p = r.results().get(0);
+        int n = test.size();
+        int[] targets = new int[n];
+        java.util.Arrays.fill(targets, 1);
+        double[] xa = pgd.perturb(test.x(), test.labels(), targets, eps, new java.util.SplittableRandom(0));
+        int[] predicted = new int[n];
+        GradientSource.predict(net, xa, predicted);
+        int ofTarget = 0;
+        int hits = 0;
+        for (int j = 0; j < n; j++) {
+            if (test.labels()[j] == 1) {
+                ofTarget++;
+            } else if (predicted[j] == 1) {
+                hits++;
+            }
+        }
+        assertTrue(ofTarget > 0);
+        assertEquals(ofTarget, r.targetExcluded());
+        assertEquals((double) hits / (n - ofTarget), p.targetSuccess(), 0.0);
+        assertTrue(r.targeted() && r.targetClass().equals("1"));
+        assertTrue(p.targetSuccess() >= p.oneStepTargetSuccess(), p.toString());
+        assertTrue(r.checks().passed(), r.toString());
+        // Random targets are never the label: nothing is excluded.
+        assertEquals(0, Robustness.create().eps(eps).targeting(Targeting.random()).run(net, e -> pgd, test).targetExcluded());
+    }
+
+    /** The numbers of the false alarm reported on a BP 784-64-10 model: more samples correct, but the target hit more often. */
+    @Test
+    void targetedAttackIsJudgedOnTheTarget() {
+        Robustness.Point p = new Robustness.Point(1.0, 0.6810, 0.6570, 0.254, 0.212, 1.9, 2.1, 1.0, 0, 0);
+        assertTrue(!Robustness.weakerThanOneStep(p, true));
+        assertTrue(Robustness.weakerThanOneStep(p, false), "judged on accuracy it would be flagged");
+        Robustness.Point tie = new Robustness.Point(1.0, 0.7, 0.7, 0.2, 0.2, 2.2, 2.1, 1.0, 0, 0);
+        assertTrue(Robustness.weakerThanOneStep(tie, true), "equal success, higher target loss");
+        assertEquals(-Math.log(Math.exp(1) / (Math.exp(1) + Math.exp(2) + Math.exp(-1))),
+                Robustness.crossEntropy(new double[] {9, 1, 2, -1}, 1, 3, 0), 1e-14);
     }
 }

@@ -18,16 +18,55 @@ class DatasetsTest {
     @TempDir
     Path root;
 
+    /** The system root is a temporary folder here, so the outcome does not depend on what the machine has installed. */
     @Test
     void missingDatasetSaysHowToFetchIt() {
         Path local = root.resolve("datasets/fashion-mnist");
-        DataException e = assertThrows(DataException.class, () -> Datasets.load("fashion-mnist", root));
-        assertEquals("fashion-mnist not found in " + local + "/ or /usr/share/datasets/fashion-mnist/: run datasets/fetch fashion-mnist",
+        Path system = root.resolve("system");
+        DataException e = assertThrows(DataException.class, () -> Datasets.load("fashion-mnist", root, system));
+        assertEquals("fashion-mnist not found in " + local + "/ or " + system + "/fashion-mnist/: run datasets/fetch fashion-mnist",
                 e.getMessage());
-        e = assertThrows(DataException.class, () -> Datasets.load("mnist", root));
+        e = assertThrows(DataException.class, () -> Datasets.load("mnist", root, system));
         assertTrue(e.getMessage().endsWith(": run datasets/fetch mnist"), e.getMessage());
-        e = assertThrows(DataException.class, () -> Datasets.load("cifar10", root));
+        e = assertThrows(DataException.class, () -> Datasets.load("cifar10", root, system));
         assertTrue(e.getMessage().startsWith("cifar10 not found in " + root.resolve("datasets/cifar10") + "/"), e.getMessage());
+    }
+
+    /** A dataset installed system-wide (as Debian's dataset packages do) is found when the project has none. */
+    @Test
+    void systemDatasetIsFoundWhenInstalled() {
+        Path system = root.resolve("system");
+        Path dir = system.resolve("fashion-mnist");
+        Dataset one = new Dataset("t", new int[] {1, 1, 1}, 10, new double[] {0.5}, new int[] {7});
+        Idx.write(one, dir.resolve("train-images-idx3-ubyte"), dir.resolve("train-labels-idx1-ubyte"), false);
+        Idx.write(one, dir.resolve("t10k-images-idx3-ubyte"), dir.resolve("t10k-labels-idx1-ubyte"), false);
+        assertArrayEquals(new int[] {7}, Datasets.load("fashion-mnist", root, system).train().labels());
+        // The project's own copy wins over the system one.
+        Path local = root.resolve("datasets/fashion-mnist");
+        Dataset other = new Dataset("t", new int[] {1, 1, 1}, 10, new double[] {0.25}, new int[] {2});
+        Idx.write(other, local.resolve("train-images-idx3-ubyte"), local.resolve("train-labels-idx1-ubyte"), false);
+        Idx.write(other, local.resolve("t10k-images-idx3-ubyte"), local.resolve("t10k-labels-idx1-ubyte"), false);
+        assertArrayEquals(new int[] {2}, Datasets.load("fashion-mnist", root, system).train().labels());
+    }
+
+    @Test
+    void systemRootFollowsItsProperty() {
+        String old = System.getProperty(Datasets.SYSTEM_PROPERTY);
+        try {
+            System.clearProperty(Datasets.SYSTEM_PROPERTY);
+            assertEquals(Path.of(Datasets.SYSTEM_DIR), Datasets.systemRoot());
+            Path system = root.resolve("elsewhere");
+            System.setProperty(Datasets.SYSTEM_PROPERTY, system.toString());
+            assertEquals(system, Datasets.systemRoot());
+            DataException e = assertThrows(DataException.class, () -> Datasets.load("mnist", root));
+            assertTrue(e.getMessage().contains(" or " + system + "/mnist/"), e.getMessage());
+        } finally {
+            if (old == null) {
+                System.clearProperty(Datasets.SYSTEM_PROPERTY);
+            } else {
+                System.setProperty(Datasets.SYSTEM_PROPERTY, old);
+            }
+        }
     }
 
     @Test

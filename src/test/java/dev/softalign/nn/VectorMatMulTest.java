@@ -17,7 +17,7 @@ class VectorMatMulTest {
     private static final int[] SIZES = {1, 2, 3, 5, 7, 8, 9, 15, 17, 31, 33, 63, 65, 127, 129};
     private static final boolean[] FLAGS = {false, true};
 
-    private final VectorMatMul vector = new VectorMatMul();
+    private final VectorMatMul vector = new VectorMatMul(2);
 
     /** A matrix with op(x) of shape rows x cols, stored transposed when asked. */
     private static R064Store random(Random rnd, int rows, int cols, boolean transposed) {
@@ -162,7 +162,7 @@ class VectorMatMulTest {
 
     @Test
     void concurrentCallersGetTheSameBits() throws Exception {
-        // Callers that find the helpers busy compute alone; their results must not differ.
+        // Callers share the kernel's pool; each has its own parts and buffers, and the same bits.
         Random rnd = new Random(5);
         R064Store a = random(rnd, 256, 300, false);
         R064Store b = random(rnd, 300, 129, true);
@@ -191,6 +191,105 @@ class VectorMatMulTest {
         assertThrows(IllegalArgumentException.class,
                 () -> vector.multiply(a, true, R064Store.FACTORY.make(4, 2), false, R064Store.FACTORY.make(3, 2)));
         assertThrows(IllegalArgumentException.class, () -> new VectorMatMul(0));
+        assertThrows(IllegalArgumentException.class, () -> MatMul.withThreads(0));
+    }
+
+    @Test
+    void aKernelUsesTheThreadsItIsGiven() {
+        assertEquals(3, MatMul.withThreads(3).threads());
+        assertEquals(1, new VectorMatMul(1).threads());
+        assertEquals(null, new VectorMatMul(1).pool(), "one thread needs no pool");
+        assertEquals(2, new VectorMatMul(3).pool().getParallelism(), "the caller is the third thread");
+        assertEquals(Runtime.getRuntime().availableProcessors(), MatMul.get().threads());
+    }
+
+    /** CPU time of the given threads, ns. */
+    private static long cpuNanos(List<Thread> threads, java.lang.management.ThreadMXBean mx) {
+        long sum = 0;
+        for (Thread t : threads) {
+            sum += Math.max(0, mx.getThreadCpuTime(t.getId()));
+        }
+        return sum;
+    }
+
+    private static List<Thread> kernelThreads(VectorMatMul k) {
+        List<Thread> out = new java.util.ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith(k.threadNamePrefix())) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void idleKernelThreadsParkAndUseNoCpu() throws Exception {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        VectorMatMul k = new VectorMatMul(2);
+        Random rnd = new Random(6);
+        R064Store a = random(rnd, 256, 256, false);
+        R064Store b = random(rnd, 256, 128, false);
+        R064Store c = R064Store.FACTORY.make(256, 128);
+        for (int i = 0; i < 20; i++) {
+            k.multiply(a, false, b, false, c);
+        }
+        List<Thread> workers = kernelThreads(k); // listed once: listing threads takes a safepoint
+        assertEquals(1, workers.size(), "a 2-thread kernel has one worker");
+        // Between products the worker must sleep at once: a helper that spins even 100 us after each
+        // job before parking would burn about 100 us per gap here.
+        long idleCpu = 0;
+        int gaps = 50;
+        for (int i = 0; i < gaps; i++) {
+            k.multiply(a, false, b, false, c);
+            long before = cpuNanos(workers, mx);
+            Thread.sleep(2);
+            idleCpu += cpuNanos(workers, mx) - before;
+            for (Thread t : workers) {
+                Thread.State st = t.getState();
+                assertTrue(st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING, t.getName() + " is " + st
+                        + " while the kernel is idle");
+            }
+        }
+        assertTrue(idleCpu < gaps * 20_000L, "idle kernel workers used " + idleCpu / gaps + " ns of CPU per 2 ms gap");
+    }
+
+    @Test
+    void aCallerWaitingForAWorkerParks() throws Exception {
+        // Hold the only worker with a task of our own, so the caller finishes its part first and must
+        // wait for the other: it must wait parked (no CPU), and the product must still be exact.
+        VectorMatMul k = new VectorMatMul(2);
+        Random rnd = new Random(7);
+        R064Store a = random(rnd, 256, 300, false);
+        R064Store b = random(rnd, 300, 129, false);
+        double[] expected = product(new VectorMatMul(1), a, false, b, false, 256, 129).data;
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        k.pool().execute(() -> {
+            holding.countDown();
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        holding.await();
+        R064Store c = R064Store.FACTORY.make(256, 129);
+        Thread caller = new Thread(() -> k.multiply(a, false, b, false, c), "test-caller");
+        caller.start();
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (caller.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertEquals(Thread.State.WAITING, caller.getState(), "the caller waits parked for the worker's part");
+        long before = mx.getThreadCpuTime(caller.getId());
+        Thread.sleep(100);
+        long waited = mx.getThreadCpuTime(caller.getId()) - before;
+        assertTrue(waited < 5_000_000L, "a waiting caller used " + waited / 1000 + " us of CPU in 100 ms");
+        hold.countDown();
+        caller.join(5000);
+        assertEquals(Thread.State.TERMINATED, caller.getState());
+        assertArrayEquals(expected, c.data, 0.0);
     }
 
     @Test
