@@ -27,10 +27,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -265,6 +263,10 @@ final class BenchCommand implements Callable<Integer> {
         return best;
     }
 
+    /** The --json object: the kernel, the machine's measured peak and one row per measurement. */
+    record Summary(String kernel, double peakGflops, List<Row> rows) {
+    }
+
     private static boolean isTime(String unit) {
         return "ms".equals(unit) || "s".equals(unit);
     }
@@ -272,22 +274,7 @@ final class BenchCommand implements Callable<Integer> {
     private void print(List<Row> rows) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("kernel", MatMul.get().name());
-            m.put("peak_gflops", PEAK_GFLOPS);
-            List<Map<String, Object>> list = new ArrayList<>();
-            for (Row r : rows) {
-                Map<String, Object> e = new LinkedHashMap<>();
-                e.put("group", r.group());
-                e.put("work", r.work());
-                e.put("value", r.value());
-                e.put("unit", r.unit());
-                e.put("reference", r.reference());
-                e.put("reference_name", r.referenceName());
-                list.add(e);
-            }
-            m.put("rows", list);
-            Output.json(out, m);
+            Output.json(out, new Summary(MatMul.get().name(), PEAK_GFLOPS, rows));
             return;
         }
         out.printf(Locale.ROOT, "%-62s %12s %-10s %14s  %s%n", "work", "value", "unit", "reference", "ours against it");

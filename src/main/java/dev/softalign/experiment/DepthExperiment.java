@@ -9,6 +9,7 @@ import dev.softalign.report.Series;
 import dev.softalign.report.Stats;
 import dev.softalign.report.Verdict;
 import dev.softalign.report.Verdict.Outcome;
+import dev.softalign.report.VerdictRule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,72 +59,97 @@ public final class DepthExperiment implements Experiment {
                 .momentum(p.momentum()).optimizer("sgd");
     }
 
+    /** The report, read as its table of contents: claim, setup, figures, table, verdicts. */
     @Override
     public Report report(Preset p, Split data, List<CellResult> results) {
         int classes = data.train().classes();
-        double[] depths = new double[p.depths().length];
-        for (int i = 0; i < depths.length; i++) {
-            depths[i] = p.depths()[i];
-        }
-        Map<String, List<CellResult>> groups = Groups.byGroup(results);
-        List<Series> accuracy = new ArrayList<>();
-        List<Series> loss = new ArrayList<>();
-        StringColumn tCondition = StringColumn.create("condition");
-        IntColumn tDepth = IntColumn.create("depth");
-        StringColumn tMean = StringColumn.create("test accuracy (mean)");
-        StringColumn tSd = StringColumn.create("sd");
-        IntColumn tSeeds = IntColumn.create("seeds");
-        IntColumn tDiverged = IntColumn.create("diverged");
-        StringColumn tLoss = StringColumn.create("final train loss (mean of non-diverged)");
-        for (var g : groups.entrySet()) {
-            double[][] acc = new double[p.seeds()][depths.length];
-            double[][] lossRows = new double[p.seeds()][depths.length];
-            for (int d = 0; d < depths.length; d++) {
-                int depth = p.depths()[d];
-                List<CellResult> at = Groups.where(g.getValue(), r -> r.config.depth == depth);
-                int diverged = 0;
-                for (int s = 0; s < p.seeds(); s++) {
-                    CellResult r = s < at.size() ? at.get(s) : null;
-                    acc[s][d] = r == null ? Double.NaN : 100 * r.testAccuracy(classes);
-                    lossRows[s][d] = r == null || r.diverged() || r.last() == null ? Double.NaN : r.last().trainLoss();
-                    diverged += r != null && r.diverged() ? 1 : 0;
-                }
-                double[] column = column(acc, d);
-                tCondition.append(g.getKey());
-                tDepth.append(depth);
-                tMean.append(Fmt.pct(Stats.mean(column) / 100));
-                tSd.append(Fmt.points(Stats.sd(column) / 100));
-                tSeeds.append(at.size());
-                tDiverged.append(diverged);
-                tLoss.append(Fmt.num(Stats.mean(column(lossRows, d))));
-            }
-            accuracy.add(Series.meanSd(g.getKey(), depths, acc));
-            loss.add(Series.meanSd(g.getKey(), depths, lossRows));
-        }
+        ByDepth d = ByDepth.of(p, results, classes);
         Report rep = new Report(title());
-        rep.text("Claim tested: feedback alignment (FA) degrades as networks get deeper, while FA with a one-time soft "
+        rep.text(claim(p));
+        rep.text(setup(p, classes));
+        rep.text("Hyper-parameters: " + p.rationale());
+        rep.figure(accuracyAgainstDepth(p, d));
+        rep.figure(trainLossAgainstDepth(d));
+        rep.table("accuracy", "Test accuracy per condition and depth",
+                "Mean and standard deviation over seeds; diverged cells are counted at chance accuracy.", d.table());
+        rep.verdicts(verdicts(p, results, classes));
+        return rep;
+    }
+
+    static String claim(Preset p) {
+        return "Claim tested: feedback alignment (FA) degrades as networks get deeper, while FA with a one-time soft "
                 + "alignment of B to W at initialisation (cos(B, W) = a, B fixed afterwards) stays close to "
-                + "backpropagation (BP). Each cell trains one network from scratch for " + p.epochs() + " epochs.");
-        rep.text("Setup, the same for every rule: " + p.describe() + ". Depths " + java.util.Arrays.toString(p.depths())
+                + "backpropagation (BP). Each cell trains one network from scratch for " + p.epochs() + " epochs.";
+    }
+
+    static String setup(Preset p, int classes) {
+        return "Setup, the same for every rule: " + p.describe() + ". Depths " + java.util.Arrays.toString(p.depths())
                 + " hidden layers. Fairness: all rules share the learning rate, the epochs, the initial forward "
                 + "weights and the data order of a seed; the rate is one at which BP and aligned FA train at every "
                 + "depth, and plain FA may diverge at it (a cell diverges when its loss becomes NaN or ends above "
                 + (int) Training.BLOWUP + "x its initial value; it is kept, counted as chance accuracy "
-                + Fmt.pct(1.0 / classes) + ", and listed in the table).");
-        rep.text("Hyper-parameters: " + p.rationale());
-        rep.figure(new Figure("accuracy-vs-depth", "Test accuracy against depth",
+                + Fmt.pct(1.0 / classes) + ", and listed in the table).";
+    }
+
+    static Figure accuracyAgainstDepth(Preset p, ByDepth d) {
+        return new Figure("accuracy-vs-depth", "Test accuracy against depth",
                 "Final test accuracy (%) against the number of hidden layers, mean over " + p.seeds()
                         + " seeds with a band of +- one standard deviation. Diverged cells count as chance accuracy.",
-                new Lines("hidden layers", "test accuracy (%)", accuracy)));
-        rep.figure(new Figure("train-loss-vs-depth", "Final training loss against depth",
+                new Lines("hidden layers", "test accuracy (%)", d.accuracy()));
+    }
+
+    static Figure trainLossAgainstDepth(ByDepth d) {
+        return new Figure("train-loss-vs-depth", "Final training loss against depth",
                 "Training loss after the last epoch (log scale), mean +- sd over the seeds that did not diverge; "
                         + "a huge loss means the network blew up without producing NaN.",
-                new Lines("hidden layers", "final train loss", loss).logY(true)));
-        rep.table("accuracy", "Test accuracy per condition and depth",
-                "Mean and standard deviation over seeds; diverged cells are counted at chance accuracy.",
-                Table.create("accuracy", tCondition, tDepth, tMean, tSd, tSeeds, tDiverged, tLoss));
-        rep.verdicts(verdicts(p, results, classes));
-        return rep;
+                new Lines("hidden layers", "final train loss", d.loss()).logY(true));
+    }
+
+    /** Per condition, test accuracy (%) and final training loss against depth, and the table of both. */
+    record ByDepth(List<Series> accuracy, List<Series> loss, Table table) {
+
+        static ByDepth of(Preset p, List<CellResult> results, int classes) {
+            double[] depths = new double[p.depths().length];
+            for (int i = 0; i < depths.length; i++) {
+                depths[i] = p.depths()[i];
+            }
+            List<Series> accuracy = new ArrayList<>();
+            List<Series> loss = new ArrayList<>();
+            StringColumn tCondition = StringColumn.create("condition");
+            IntColumn tDepth = IntColumn.create("depth");
+            StringColumn tMean = StringColumn.create("test accuracy (mean)");
+            StringColumn tSd = StringColumn.create("sd");
+            IntColumn tSeeds = IntColumn.create("seeds");
+            IntColumn tDiverged = IntColumn.create("diverged");
+            StringColumn tLoss = StringColumn.create("final train loss (mean of non-diverged)");
+            for (var g : Groups.byGroup(results).entrySet()) {
+                double[][] acc = new double[p.seeds()][depths.length];
+                double[][] lossRows = new double[p.seeds()][depths.length];
+                for (int d = 0; d < depths.length; d++) {
+                    int depth = p.depths()[d];
+                    List<CellResult> at = Groups.where(g.getValue(), r -> r.config.depth == depth);
+                    int diverged = 0;
+                    for (int s = 0; s < p.seeds(); s++) {
+                        CellResult r = s < at.size() ? at.get(s) : null;
+                        acc[s][d] = r == null ? Double.NaN : 100 * r.testAccuracy(classes);
+                        lossRows[s][d] = r == null || r.diverged() || r.last() == null ? Double.NaN : r.last().trainLoss();
+                        diverged += r != null && r.diverged() ? 1 : 0;
+                    }
+                    double[] column = column(acc, d);
+                    tCondition.append(g.getKey());
+                    tDepth.append(depth);
+                    tMean.append(Fmt.pct(Stats.mean(column) / 100));
+                    tSd.append(Fmt.points(Stats.sd(column) / 100));
+                    tSeeds.append(at.size());
+                    tDiverged.append(diverged);
+                    tLoss.append(Fmt.num(Stats.mean(column(lossRows, d))));
+                }
+                accuracy.add(Series.meanSd(g.getKey(), depths, acc));
+                loss.add(Series.meanSd(g.getKey(), depths, lossRows));
+            }
+            return new ByDepth(accuracy, loss,
+                    Table.create("accuracy", tCondition, tDepth, tMean, tSd, tSeeds, tDiverged, tLoss));
+        }
     }
 
     static double[] column(double[][] rows, int j) {
@@ -155,20 +181,15 @@ public final class DepthExperiment implements Experiment {
         double gapD = bpD - faD;
         List<Verdict> out = new ArrayList<>();
 
-        String rule1 = "yes if FA's mean test accuracy at the deepest depth (" + deep + ") is more than "
-                + Fmt.points(GAP) + " below BP's and that gap is larger than at the shallowest depth (" + shallow
-                + "); partly if only one of the two holds; no if neither";
         String measured1 = "depth " + shallow + ": BP " + Fmt.pct(bpS) + ", FA " + Fmt.pct(faS) + " (gap "
                 + Fmt.points(gapS) + "); depth " + deep + ": BP " + Fmt.pct(bpD) + ", FA " + Fmt.pct(faD) + " (gap "
                 + Fmt.points(gapD) + "); FA diverged in " + divergedCount(results, "FA") + " cells";
-        Outcome o1;
-        if (!Double.isFinite(gapS) || !Double.isFinite(gapD)) {
-            o1 = Outcome.UNDECIDED;
-        } else {
-            int hits = (gapD > GAP ? 1 : 0) + (gapD > gapS ? 1 : 0);
-            o1 = hits == 2 ? Outcome.YES : hits == 1 ? Outcome.PARTLY : Outcome.NO;
-        }
-        out.add(new Verdict("1. FA learns poorly in deep networks", rule1, measured1, o1));
+        out.add(VerdictRule.allOf("mean test accuracy over seeds")
+                .criterion("FA at the deepest depth (" + deep + ") is more than " + Fmt.points(GAP) + " below BP",
+                        gapD > GAP)
+                .criterion("that gap is larger than at the shallowest depth (" + shallow + ")", gapD > gapS)
+                .decidableIf(Double.isFinite(gapS) && Double.isFinite(gapD))
+                .verdict("1. FA learns poorly in deep networks", measured1));
 
         String best = null;
         double bestAcc = Double.NaN;
@@ -182,28 +203,19 @@ public final class DepthExperiment implements Experiment {
                 bestAcc = acc;
             }
         }
-        String rule2 = "at the deepest depth (" + deep + "), with the best soft-aligned FA: yes if it is within "
-                + Fmt.points(GAP) + " of BP while plain FA is more than " + Fmt.points(GAP) + " behind; partly if it "
-                + "closes at least half of FA's gap but stays further behind, or if plain FA is itself within "
-                + Fmt.points(GAP) + " (nothing to recover); no otherwise";
-        Outcome o2;
-        if (best == null || !Double.isFinite(gapD)) {
-            o2 = Outcome.UNDECIDED;
-        } else {
-            double gapA = bpD - bestAcc;
+        double gapA = bpD - bestAcc;
+        boolean decidable = best != null && Double.isFinite(gapD);
+        if (decidable) {
             measured2.append("; best ").append(best).append(" is ").append(Fmt.points(gapA)).append(" behind BP");
-            if (gapD <= GAP) {
-                o2 = Outcome.PARTLY;
-            } else if (gapA <= GAP) {
-                o2 = Outcome.YES;
-            } else if (gapA <= gapD / 2) {
-                o2 = Outcome.PARTLY;
-            } else {
-                o2 = Outcome.NO;
-            }
         }
-        out.add(new Verdict("2. One-time soft alignment lets deep FA reach accuracy comparable to BP", rule2,
-                measured2.toString(), o2));
+        out.add(VerdictRule.firstOf("at the deepest depth (" + deep + "), with the best soft-aligned FA")
+                .when(Outcome.PARTLY, "plain FA is itself within " + Fmt.points(GAP) + " of BP (nothing to recover)",
+                        gapD <= GAP)
+                .when(Outcome.YES, "it is within " + Fmt.points(GAP) + " of BP (plain FA being more than "
+                        + Fmt.points(GAP) + " behind)", gapA <= GAP)
+                .when(Outcome.PARTLY, "it closes at least half of plain FA's gap", gapA <= gapD / 2)
+                .decidableIf(decidable)
+                .verdict("2. One-time soft alignment lets deep FA reach accuracy comparable to BP", measured2.toString()));
         return out;
     }
 }

@@ -16,7 +16,7 @@ import dev.softalign.report.Report;
 import dev.softalign.report.Series;
 import dev.softalign.report.Stats;
 import dev.softalign.report.Verdict;
-import dev.softalign.report.Verdict.Outcome;
+import dev.softalign.report.VerdictRule;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -99,73 +99,104 @@ public final class FlatnessExperiment implements Experiment {
         result.scalars.put("test_loss", Evaluation.of(model.net(), data.test()).loss());
     }
 
+    /** The report, read as its table of contents: claim, setup, figures, table, verdicts. */
     @Override
     public Report report(Preset p, Split data, List<CellResult> results) {
-        int classes = data.train().classes();
         List<String> groups = new ArrayList<>(Groups.byGroup(results).keySet());
         Report rep = new Report(title());
-        rep.text("Claim tested (4): a one-time soft alignment at initialisation leads to flatter minima (smaller top "
-                + "Hessian eigenvalues) than plain feedback alignment. One network per condition and seed, "
-                + p.analysisDepth() + " hidden layers, trained for " + p.epochs() + " epochs. The Hessian is that of "
-                + "the true mean cross-entropy over the first " + p.analysisSamples() + " training samples with respect "
-                + "to all weights and biases, whatever rule trained the network.");
-        rep.text("Setup, the same for every rule: " + p.describe() + ". Top eigenvalue: Lanczos with full "
-                + "reorthogonalisation, stopping when the residual falls below " + TOL + " (relative), at most "
-                + MAX_STEPS + " steps. Trace: Hutchinson with " + TRACE_MIN + " to " + TRACE_MAX + " Rademacher probes. "
-                + "Density: stochastic Lanczos quadrature, " + SLQ_RUNS + " starts of " + SLQ_STEPS + " steps, Gaussian "
-                + "broadening of 1% of the spread. Weight noise: every parameter plus sigma times a standard normal, "
-                + DRAWS + " draws per sigma (the same draws at every sigma). All seeded by the cell's seed.");
+        rep.text(claim(p));
+        rep.text(setup(p));
         rep.text("Caveat: the rules end at different training losses (table); a network that learned less may sit "
                 + "in a different region of the landscape, so the comparison is between the minima each rule reaches "
                 + "in the same budget, as in the claim, not between equally trained networks.");
         rep.text("Hyper-parameters: " + p.rationale());
-        double[] topMean = new double[groups.size()];
-        double[] topSd = new double[groups.size()];
-        double[] traceMean = new double[groups.size()];
-        double[] traceSd = new double[groups.size()];
+        rep.figure(topEigenvalue(results, groups));
+        rep.figure(trace(results, groups));
+        rep.figure(spectralDensity(results, groups));
+        rep.figure(weightNoiseLoss(results, groups));
+        rep.figure(weightNoiseAccuracy(results, groups));
+        rep.table("flatness", "Flatness per condition", "Means over seeds (sd in brackets); trace stderr is the mean "
+                + "of the Hutchinson standard errors; loss increase is the mean loss at sigma " + SIGMAS[SIGMAS.length - 1]
+                + " minus the clean loss.", table(results, groups, data.train().classes()));
+        rep.verdicts(verdicts(p, results));
+        return rep;
+    }
+
+    static String claim(Preset p) {
+        return "Claim tested (4): a one-time soft alignment at initialisation leads to flatter minima (smaller top "
+                + "Hessian eigenvalues) than plain feedback alignment. One network per condition and seed, "
+                + p.analysisDepth() + " hidden layers, trained for " + p.epochs() + " epochs. The Hessian is that of "
+                + "the true mean cross-entropy over the first " + p.analysisSamples() + " training samples with respect "
+                + "to all weights and biases, whatever rule trained the network.";
+    }
+
+    static String setup(Preset p) {
+        return "Setup, the same for every rule: " + p.describe() + ". Top eigenvalue: Lanczos with full "
+                + "reorthogonalisation, stopping when the residual falls below " + TOL + " (relative), at most "
+                + MAX_STEPS + " steps. Trace: Hutchinson with " + TRACE_MIN + " to " + TRACE_MAX + " Rademacher probes. "
+                + "Density: stochastic Lanczos quadrature, " + SLQ_RUNS + " starts of " + SLQ_STEPS + " steps, Gaussian "
+                + "broadening of 1% of the spread. Weight noise: every parameter plus sigma times a standard normal, "
+                + DRAWS + " draws per sigma (the same draws at every sigma). All seeded by the cell's seed.";
+    }
+
+    /** Bars of a scalar's mean +- sd over seeds, one bar per condition. */
+    static Bars bars(List<CellResult> results, List<String> groups, String scalar, String label) {
+        double[] mean = new double[groups.size()];
+        double[] sd = new double[groups.size()];
         for (int i = 0; i < groups.size(); i++) {
-            topMean[i] = Analyses.mean(results, groups.get(i), TOP);
-            topSd[i] = Analyses.sd(results, groups.get(i), TOP);
-            traceMean[i] = Analyses.mean(results, groups.get(i), TRACE);
-            traceSd[i] = Analyses.sd(results, groups.get(i), TRACE);
+            mean[i] = Analyses.mean(results, groups.get(i), scalar);
+            sd[i] = Analyses.sd(results, groups.get(i), scalar);
         }
-        rep.figure(new Figure("top-eigenvalue", "Top Hessian eigenvalue per condition",
+        return new Bars("condition", label, groups, List.of(new Bars.Group(label, mean, sd)));
+    }
+
+    static Figure topEigenvalue(List<CellResult> results, List<String> groups) {
+        return new Figure("top-eigenvalue", "Top Hessian eigenvalue per condition",
                 "Largest eigenvalue of the training-loss Hessian, mean +- sd over seeds. Smaller is flatter.",
-                new Bars("condition", "top eigenvalue", groups, List.of(new Bars.Group("top eigenvalue", topMean, topSd)))));
-        rep.figure(new Figure("trace", "Hessian trace per condition",
+                bars(results, groups, TOP, "top eigenvalue"));
+    }
+
+    static Figure trace(List<CellResult> results, List<String> groups) {
+        return new Figure("trace", "Hessian trace per condition",
                 "Hutchinson estimate of the Hessian trace (sum of all eigenvalues), mean +- sd over seeds; the "
                         + "estimator's own standard error is in the table.",
-                new Bars("condition", "trace", groups, List.of(new Bars.Group("trace", traceMean, traceSd)))));
+                bars(results, groups, TRACE, "trace"));
+    }
+
+    static Figure spectralDensity(List<CellResult> results, List<String> groups) {
         List<Series> density = new ArrayList<>();
         for (String g : groups) {
             density.add(meanDensity(g, Analyses.group(results, g), 600));
         }
-        rep.figure(new Figure("spectral-density", "Hessian spectral density",
+        return new Figure("spectral-density", "Hessian spectral density",
                 "Eigenvalue density of the Hessian by stochastic Lanczos quadrature, averaged over seeds (each seed's "
                         + "curve interpolated onto a common grid), as log10 of the density, drawn down to "
                         + DENSITY_FLOOR + " of each curve's peak. The bulk sits near 0; the small bumps to the right "
                         + "are the few sharp directions (the top eigenvalues).",
-                new Lines("eigenvalue", "log10 density", density)));
+                new Lines("eigenvalue", "log10 density", density));
+    }
+
+    static Figure weightNoiseLoss(List<CellResult> results, List<String> groups) {
         List<Series> noiseLoss = new ArrayList<>();
-        List<Series> noiseAcc = new ArrayList<>();
         for (String g : groups) {
             noiseLoss.add(Analyses.meanSd(g, SIGMAS, Analyses.group(results, g), "noise_loss"));
-            Series a = Analyses.meanSd(g, SIGMAS, Analyses.group(results, g), "noise_accuracy");
-            noiseAcc.add(new Series(g, a.x(), scale(a.y(), 100), scale(a.err(), 100)));
         }
-        rep.figure(new Figure("weight-noise-loss", "Training loss under weight noise",
+        return new Figure("weight-noise-loss", "Training loss under weight noise",
                 "Mean training loss over the subset when every parameter gets Gaussian noise of standard deviation "
                         + "sigma (mean over " + DRAWS + " draws), mean +- sd over seeds. A flat minimum keeps its loss "
                         + "as sigma grows.",
-                new Lines("noise sigma", "train loss", noiseLoss)));
-        rep.figure(new Figure("weight-noise-accuracy", "Training accuracy under weight noise",
+                new Lines("noise sigma", "train loss", noiseLoss));
+    }
+
+    static Figure weightNoiseAccuracy(List<CellResult> results, List<String> groups) {
+        List<Series> noiseAcc = new ArrayList<>();
+        for (String g : groups) {
+            Series a = Analyses.meanSd(g, SIGMAS, Analyses.group(results, g), "noise_accuracy");
+            noiseAcc.add(new Series(g, a.x(), scale(a.y(), 100), scale(a.err(), 100)));
+        }
+        return new Figure("weight-noise-accuracy", "Training accuracy under weight noise",
                 "Accuracy (%) on the subset under the same weight noise, mean +- sd over seeds.",
-                new Lines("noise sigma", "accuracy (%)", noiseAcc)));
-        rep.table("flatness", "Flatness per condition", "Means over seeds (sd in brackets); trace stderr is the mean "
-                + "of the Hutchinson standard errors; loss increase is the mean loss at sigma " + SIGMAS[SIGMAS.length - 1]
-                + " minus the clean loss.", table(results, groups, classes));
-        rep.verdicts(verdicts(p, results));
-        return rep;
+                new Lines("noise sigma", "accuracy (%)", noiseAcc));
     }
 
     static double[] scale(double[] v, double c) {
@@ -266,16 +297,18 @@ public final class FlatnessExperiment implements Experiment {
     static List<Verdict> verdicts(Preset p, List<CellResult> results) {
         String aligned = p.aligns().length == 0 ? null : Groups.aligned(p.aligns()[p.aligns().length - 1]);
         String claim = "4. Initial alignment converges to flatter minima (smaller top Hessian eigenvalue) than plain FA";
-        String rule = "for the most aligned FA (" + aligned + ") against plain FA, means over seeds: yes if both its top "
-                + "Hessian eigenvalue and its Hessian trace are smaller; partly if only the top eigenvalue is (or only "
-                + "the trace); no if neither";
-        if (aligned == null) {
-            return List.of(new Verdict(claim, rule, "no soft-aligned condition in this preset", Outcome.UNDECIDED));
-        }
         double tA = Analyses.mean(results, aligned, TOP);
         double tF = Analyses.mean(results, "FA", TOP);
         double rA = Analyses.mean(results, aligned, TRACE);
         double rF = Analyses.mean(results, "FA", TRACE);
+        VerdictRule rule = VerdictRule.allOf("for the most aligned FA (" + aligned + ") against plain FA, means over seeds")
+                .criterion("its top Hessian eigenvalue is smaller", tA < tF)
+                .criterion("its Hessian trace is smaller", rA < rF)
+                .decidableIf(aligned != null && Double.isFinite(tA) && Double.isFinite(tF) && Double.isFinite(rA)
+                        && Double.isFinite(rF));
+        if (aligned == null) {
+            return List.of(rule.verdict(claim, "no soft-aligned condition in this preset"));
+        }
         StringBuilder measured = new StringBuilder();
         for (String g : Groups.byGroup(results).keySet()) {
             measured.append(measured.length() == 0 ? "" : "; ").append(g).append(": top ")
@@ -284,13 +317,6 @@ public final class FlatnessExperiment implements Experiment {
         }
         measured.append(String.format(Locale.ROOT, "; diverged cells (not measured): FA %d, %s %d",
                 Analyses.diverged(results, "FA"), aligned, Analyses.diverged(results, aligned)));
-        Outcome o;
-        if (!Double.isFinite(tA) || !Double.isFinite(tF) || !Double.isFinite(rA) || !Double.isFinite(rF)) {
-            o = Outcome.UNDECIDED;
-        } else {
-            int hits = (tA < tF ? 1 : 0) + (rA < rF ? 1 : 0);
-            o = hits == 2 ? Outcome.YES : hits == 1 ? Outcome.PARTLY : Outcome.NO;
-        }
-        return List.of(new Verdict(claim, rule, measured.toString(), o));
+        return List.of(rule.verdict(claim, measured.toString()));
     }
 }

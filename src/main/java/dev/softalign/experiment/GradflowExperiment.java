@@ -13,7 +13,7 @@ import dev.softalign.report.Lines;
 import dev.softalign.report.Report;
 import dev.softalign.report.Series;
 import dev.softalign.report.Verdict;
-import dev.softalign.report.Verdict.Outcome;
+import dev.softalign.report.VerdictRule;
 import java.util.ArrayList;
 import java.util.List;
 import tech.tablesaw.api.IntColumn;
@@ -110,53 +110,97 @@ public final class GradflowExperiment implements Experiment {
         return cos.length < 2 ? Double.NaN : s / (cos.length - 1);
     }
 
+    /** The report, read as its table of contents: claim, setup, figures, summary table, verdicts. */
     @Override
     public Report report(Preset p, Split data, List<CellResult> results) {
-        int layers = p.curveDepth() + 1;
-        double[] x = Analyses.range(layers);
-        List<String> groups = new ArrayList<>(Groups.byGroup(results).keySet());
+        Figures f = new Figures(results, p.curveDepth() + 1);
         Report rep = new Report(title());
-        rep.text("Claim tested (4): a one-time soft alignment at initialisation gives smoother gradient flow than "
-                + "plain feedback alignment. One network per condition and seed, " + p.curveDepth() + " hidden layers, "
-                + "trained for " + p.epochs() + " epochs; the flow is measured on the first " + p.analysisSamples()
-                + " training samples, after training and on the same network at initialisation (rebuilt from its seed).");
-        rep.text("Setup, the same for every rule: " + p.describe() + ". Layer l is the l-th weight matrix (0 takes the "
-                + "input, " + (layers - 1) + " gives the logits). The backward signal of layer l is the mean over samples "
-                + "of the per-sample norm of dL/da_l at its pre-activation, sent down through W^T (true) or through the "
-                + "rule's feedback B^T; at the last layer both are the output error. Jacobian spectra use the first "
-                + jacobianSamples(p) + " samples: J_l maps the output error to the signal entering layer l.");
+        rep.text(claim(p));
+        rep.text(setup(p));
         rep.text("Hyper-parameters: " + p.rationale());
-        rep.figure(new Figure("backward-signal-rule", "Rule's backward signal per layer, after training",
-                "Norm of the backward signal each rule actually sends down (BP: W^T, FA: B^T), per layer, mean +- sd "
-                        + "over seeds, log scale. A flat profile is smooth flow; a steep one vanishes or explodes with depth.",
-                new Lines("layer", "backward signal norm", series(results, groups, x, DELTA_RULE)).logY(true)));
-        rep.figure(new Figure("backward-signal-true", "True backward signal per layer, after training",
-                "Norm of the true gradient's backward signal (through W^T) in each rule's trained network, mean +- sd "
-                        + "over seeds, log scale.",
-                new Lines("layer", "backward signal norm", series(results, groups, x, DELTA_TRUE)).logY(true)));
-        rep.figure(new Figure("backward-signal-rule-init", "Rule's backward signal per layer, at initialisation",
-                "As the first figure, on each network as initialised (after the one-time alignment, before training).",
-                new Lines("layer", "backward signal norm", series(results, groups, x, DELTA_RULE + INIT)).logY(true)));
-        rep.figure(new Figure("cosine", "Cosine between the rule's update and the true gradient per layer",
-                "Cosine between each layer's weight-and-bias update computed by the rule and the true gradient, after "
-                        + "training, mean +- sd over seeds. 1 is the gradient itself (BP, and every rule's last layer).",
-                new Lines("layer", "cos(update, gradient)", series(results, groups, x, COSINE))));
-        rep.figure(new Figure("jacobian-max", "Top singular value of the rule's error-propagation Jacobian",
-                "Largest singular value of J_l along the rule's backward path, mean over samples, after training; "
-                        + "mean +- sd over seeds, log scale. Above 1 the error grows on its way down, below 1 it shrinks.",
-                new Lines("layer", "largest singular value", series(results, groups, x, JAC_MAX)).logY(true)));
-        rep.figure(new Figure("jacobian-condition", "Condition number of the rule's error-propagation Jacobian",
-                "Largest over smallest non-zero singular value of J_l along the rule's path (of the per-index means "
-                        + "over samples), after training; mean +- sd over seeds, log scale. Large: the error reaches "
-                        + "the layer squeezed into few directions.",
-                new Lines("layer", "condition number", series(results, groups, x, JAC_COND)).logY(true)));
+        rep.figure(f.backwardSignalRule());
+        rep.figure(f.backwardSignalTrue());
+        rep.figure(f.backwardSignalRuleInit());
+        rep.figure(f.cosine());
+        rep.figure(f.jacobianMax());
+        rep.figure(f.jacobianCondition());
         rep.table("summary", "Gradient-flow summary per condition",
                 "Means over seeds. Spread: largest over smallest per-layer norm of the rule's backward signal. "
                         + "Condition: geometric mean over layers of the rule's Jacobian condition number. Cosine: mean "
                         + "over the layers below the output of cos(update, true gradient).",
-                table(results, groups));
+                table(results, f.groups));
         rep.verdicts(verdicts(p, results));
         return rep;
+    }
+
+    static String claim(Preset p) {
+        return "Claim tested (4): a one-time soft alignment at initialisation gives smoother gradient flow than "
+                + "plain feedback alignment. One network per condition and seed, " + p.curveDepth() + " hidden layers, "
+                + "trained for " + p.epochs() + " epochs; the flow is measured on the first " + p.analysisSamples()
+                + " training samples, after training and on the same network at initialisation (rebuilt from its seed).";
+    }
+
+    static String setup(Preset p) {
+        int layers = p.curveDepth() + 1;
+        return "Setup, the same for every rule: " + p.describe() + ". Layer l is the l-th weight matrix (0 takes the "
+                + "input, " + (layers - 1) + " gives the logits). The backward signal of layer l is the mean over samples "
+                + "of the per-sample norm of dL/da_l at its pre-activation, sent down through W^T (true) or through the "
+                + "rule's feedback B^T; at the last layer both are the output error. Jacobian spectra use the first "
+                + jacobianSamples(p) + " samples: J_l maps the output error to the signal entering layer l.";
+    }
+
+    /** The figures, one method each, over the conditions present in the results. */
+    record Figures(List<CellResult> results, List<String> groups, double[] x) {
+
+        Figures(List<CellResult> results, int layers) {
+            this(results, new ArrayList<>(Groups.byGroup(results).keySet()), Analyses.range(layers));
+        }
+
+        private List<Series> of(String array) {
+            return series(results, groups, x, array);
+        }
+
+        Figure backwardSignalRule() {
+            return new Figure("backward-signal-rule", "Rule's backward signal per layer, after training",
+                    "Norm of the backward signal each rule actually sends down (BP: W^T, FA: B^T), per layer, mean +- sd "
+                            + "over seeds, log scale. A flat profile is smooth flow; a steep one vanishes or explodes with depth.",
+                    new Lines("layer", "backward signal norm", of(DELTA_RULE)).logY(true));
+        }
+
+        Figure backwardSignalTrue() {
+            return new Figure("backward-signal-true", "True backward signal per layer, after training",
+                    "Norm of the true gradient's backward signal (through W^T) in each rule's trained network, mean +- sd "
+                            + "over seeds, log scale.",
+                    new Lines("layer", "backward signal norm", of(DELTA_TRUE)).logY(true));
+        }
+
+        Figure backwardSignalRuleInit() {
+            return new Figure("backward-signal-rule-init", "Rule's backward signal per layer, at initialisation",
+                    "As the first figure, on each network as initialised (after the one-time alignment, before training).",
+                    new Lines("layer", "backward signal norm", of(DELTA_RULE + INIT)).logY(true));
+        }
+
+        Figure cosine() {
+            return new Figure("cosine", "Cosine between the rule's update and the true gradient per layer",
+                    "Cosine between each layer's weight-and-bias update computed by the rule and the true gradient, after "
+                            + "training, mean +- sd over seeds. 1 is the gradient itself (BP, and every rule's last layer).",
+                    new Lines("layer", "cos(update, gradient)", of(COSINE)));
+        }
+
+        Figure jacobianMax() {
+            return new Figure("jacobian-max", "Top singular value of the rule's error-propagation Jacobian",
+                    "Largest singular value of J_l along the rule's backward path, mean over samples, after training; "
+                            + "mean +- sd over seeds, log scale. Above 1 the error grows on its way down, below 1 it shrinks.",
+                    new Lines("layer", "largest singular value", of(JAC_MAX)).logY(true));
+        }
+
+        Figure jacobianCondition() {
+            return new Figure("jacobian-condition", "Condition number of the rule's error-propagation Jacobian",
+                    "Largest over smallest non-zero singular value of J_l along the rule's path (of the per-index means "
+                            + "over samples), after training; mean +- sd over seeds, log scale. Large: the error reaches "
+                            + "the layer squeezed into few directions.",
+                    new Lines("layer", "condition number", of(JAC_COND)).logY(true));
+        }
     }
 
     static List<Series> series(List<CellResult> results, List<String> groups, double[] x, String array) {
@@ -200,30 +244,27 @@ public final class GradflowExperiment implements Experiment {
 
     static Verdict verdict(List<CellResult> results, String aligned, String suffix, String when) {
         String claim = "4. Initial alignment gives smoother gradient flow than plain FA (" + when + ")";
-        String rule = when + ", for the most aligned FA (" + aligned + ") against plain FA, means over seeds: yes if "
-                + "both (a) the spread of its backward signal over layers (largest / smallest per-layer norm) and (b) "
-                + "the geometric mean over layers of its error-propagation Jacobian's condition number are smaller "
-                + "than plain FA's; partly if one is; no if neither";
-        if (aligned == null) {
-            return new Verdict(claim, rule, "no soft-aligned condition in this preset", Outcome.UNDECIDED);
-        }
         double sA = Analyses.mean(results, aligned, SPREAD + suffix);
         double sF = Analyses.mean(results, "FA", SPREAD + suffix);
         double cA = Analyses.mean(results, aligned, COND + suffix);
         double cF = Analyses.mean(results, "FA", COND + suffix);
+        VerdictRule rule = VerdictRule.allOf(when + ", for the most aligned FA (" + aligned + ") against plain FA, means "
+                + "over seeds")
+                .criterion("the spread of its backward signal over layers (largest / smallest per-layer norm) is "
+                        + "smaller than plain FA's", sA < sF)
+                .criterion("the geometric mean over layers of its error-propagation Jacobian's condition number is "
+                        + "smaller than plain FA's", cA < cF)
+                .decidableIf(aligned != null && Double.isFinite(sA) && Double.isFinite(sF) && Double.isFinite(cA)
+                        && Double.isFinite(cF));
+        if (aligned == null) {
+            return rule.verdict(claim, "no soft-aligned condition in this preset");
+        }
         String measured = aligned + ": spread " + Fmt.num(sA) + ", condition " + Fmt.num(cA) + ", cosine "
                 + Fmt.num(Analyses.mean(results, aligned, MEAN_COS + suffix)) + "; FA: spread " + Fmt.num(sF)
                 + ", condition " + Fmt.num(cF) + ", cosine " + Fmt.num(Analyses.mean(results, "FA", MEAN_COS + suffix))
                 + "; BP: spread " + Fmt.num(Analyses.mean(results, "BP", SPREAD + suffix)) + ", condition "
                 + Fmt.num(Analyses.mean(results, "BP", COND + suffix)) + "; diverged cells (not measured): FA "
                 + Analyses.diverged(results, "FA") + ", " + aligned + " " + Analyses.diverged(results, aligned);
-        Outcome o;
-        if (!Double.isFinite(sA) || !Double.isFinite(sF) || !Double.isFinite(cA) || !Double.isFinite(cF)) {
-            o = Outcome.UNDECIDED;
-        } else {
-            int hits = (sA < sF ? 1 : 0) + (cA < cF ? 1 : 0);
-            o = hits == 2 ? Outcome.YES : hits == 1 ? Outcome.PARTLY : Outcome.NO;
-        }
-        return new Verdict(claim, rule, measured, o);
+        return rule.verdict(claim, measured);
     }
 }

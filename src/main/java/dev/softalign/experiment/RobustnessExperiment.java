@@ -18,7 +18,7 @@ import dev.softalign.report.Report;
 import dev.softalign.report.Series;
 import dev.softalign.report.Stats;
 import dev.softalign.report.Verdict;
-import dev.softalign.report.Verdict.Outcome;
+import dev.softalign.report.VerdictRule;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -135,41 +135,73 @@ public final class RobustnessExperiment implements Experiment {
         return Stats.mean(Analyses.values(results, group, r -> scalarOrChance(r, name, classes)));
     }
 
+    /** The report, read as its table of contents: claims, setup, figures, table, verdicts. */
     @Override
     public Report report(Preset p, Split data, List<CellResult> results) {
         int classes = data.train().classes();
         List<String> groups = new ArrayList<>(Groups.byGroup(results).keySet());
         Report rep = new Report(title());
-        rep.text("Claims tested: (4) robustness to input corruptions improves with the initial alignment compared with "
-                + "plain FA; (5) a moderate deviation from exact symmetry (0 < a < 1) gives better adversarial "
-                + "robustness than BP. One network per condition and seed, " + p.analysisDepth() + " hidden layers, "
-                + "trained for " + p.epochs() + " epochs; FA a=0 has B orthogonal to W at initialisation (plain FA), "
-                + "FA a=1 has B = W at initialisation. Attacks and corruptions use the first " + p.analysisSamples()
-                + " test samples.");
-        rep.text("Setup, the same for every rule: " + p.describe() + ". Attacks are white-box and untargeted on the "
-                + "cross-entropy of the logits, with the true input gradient through W (attacking through B would "
-                + "mask gradients): FGSM, and L-inf PGD with " + p.pgdSteps() + " steps of " + ALPHA_FACTOR
-                + " eps / steps from a random start, projected to the eps-ball and clipped to [0,1]. Corruptions: "
-                + "Gaussian noise, salt-and-pepper, Gaussian blur and contrast at severities 1-5 (blur only for image "
-                + "data). Seeded by the cell's seed. A diverged cell counts at chance accuracy.");
+        rep.text(claims(p));
+        rep.text(setup(p));
         rep.text("Caveat: robust and corrupted accuracies are absolute, so they carry each condition's clean "
                 + "accuracy with them (the 'clean' line and the table's first column); the eps of the comparison across "
                 + "a (" + REF_EPS + ") was fixed before any run.");
         rep.text("Hyper-parameters: " + p.rationale());
+        rep.figure(pgdAgainstEps(p, results, groups, classes));
+        rep.figure(fgsmAgainstEps(results, groups, classes));
+        rep.figure(robustAgainstA(p, results, classes));
+        rep.figure(corruptionAgainstA(p, results, classes));
+        rep.table("robustness", "Robustness per condition", "Means over seeds, accuracy in %.", table(results, groups, classes));
+        rep.verdicts(verdicts(p, results, classes));
+        return rep;
+    }
+
+    static String claims(Preset p) {
+        return "Claims tested: (4) robustness to input corruptions improves with the initial alignment compared with "
+                + "plain FA; (5) a moderate deviation from exact symmetry (0 < a < 1) gives better adversarial "
+                + "robustness than BP. One network per condition and seed, " + p.analysisDepth() + " hidden layers, "
+                + "trained for " + p.epochs() + " epochs; FA a=0 has B orthogonal to W at initialisation (plain FA), "
+                + "FA a=1 has B = W at initialisation. Attacks and corruptions use the first " + p.analysisSamples()
+                + " test samples.";
+    }
+
+    static String setup(Preset p) {
+        return "Setup, the same for every rule: " + p.describe() + ". Attacks are white-box and untargeted on the "
+                + "cross-entropy of the logits, with the true input gradient through W (attacking through B would "
+                + "mask gradients): FGSM, and L-inf PGD with " + p.pgdSteps() + " steps of " + ALPHA_FACTOR
+                + " eps / steps from a random start, projected to the eps-ball and clipped to [0,1]. Corruptions: "
+                + "Gaussian noise, salt-and-pepper, Gaussian blur and contrast at severities 1-5 (blur only for image "
+                + "data). Seeded by the cell's seed. A diverged cell counts at chance accuracy.";
+    }
+
+    /** 0 (clean) followed by the eps grid. */
+    static double[] epsAxis() {
         double[] x = new double[EPS.length + 1];
         System.arraycopy(EPS, 0, x, 1, EPS.length);
+        return x;
+    }
+
+    static Figure pgdAgainstEps(Preset p, List<CellResult> results, List<String> groups, int classes) {
         List<Series> pgd = new ArrayList<>();
+        for (String g : groups) {
+            pgd.add(curve(g, epsAxis(), Analyses.group(results, g), PGD, classes));
+        }
+        return new Figure("pgd-vs-eps", "Accuracy under PGD against eps",
+                "Accuracy (%) under L-inf PGD-" + p.pgdSteps() + " against the radius eps (0: clean), mean +- sd over seeds.",
+                new Lines("eps (L-inf)", "robust accuracy (%)", pgd));
+    }
+
+    static Figure fgsmAgainstEps(List<CellResult> results, List<String> groups, int classes) {
         List<Series> fgsm = new ArrayList<>();
         for (String g : groups) {
-            pgd.add(curve(g, x, Analyses.group(results, g), PGD, classes));
-            fgsm.add(curve(g, x, Analyses.group(results, g), FGSM, classes));
+            fgsm.add(curve(g, epsAxis(), Analyses.group(results, g), FGSM, classes));
         }
-        rep.figure(new Figure("pgd-vs-eps", "Accuracy under PGD against eps",
-                "Accuracy (%) under L-inf PGD-" + p.pgdSteps() + " against the radius eps (0: clean), mean +- sd over seeds.",
-                new Lines("eps (L-inf)", "robust accuracy (%)", pgd)));
-        rep.figure(new Figure("fgsm-vs-eps", "Accuracy under FGSM against eps",
+        return new Figure("fgsm-vs-eps", "Accuracy under FGSM against eps",
                 "Accuracy (%) under FGSM against eps (0: clean), mean +- sd over seeds.",
-                new Lines("eps (L-inf)", "robust accuracy (%)", fgsm)));
+                new Lines("eps (L-inf)", "robust accuracy (%)", fgsm));
+    }
+
+    static Figure robustAgainstA(Preset p, List<CellResult> results, int classes) {
         double[] aligns = p.robustAligns();
         List<Series> ref = new ArrayList<>();
         ref.add(againstA("PGD", results, aligns, PGD_REF, classes));
@@ -177,10 +209,14 @@ public final class RobustnessExperiment implements Experiment {
         ref.add(againstA("clean", results, aligns, CLEAN, classes));
         ref.add(flat("BP, PGD", aligns, mean(results, "BP", PGD_REF, classes)));
         ref.add(flat("BP, FGSM", aligns, mean(results, "BP", FGSM_REF, classes)));
-        rep.figure(new Figure("robust-vs-a", "Robust accuracy at eps " + REF_EPS + " against the alignment degree",
+        return new Figure("robust-vs-a", "Robust accuracy at eps " + REF_EPS + " against the alignment degree",
                 "Accuracy (%) under PGD and FGSM at eps = " + REF_EPS + ", and clean, against a (mean +- sd over "
                         + "seeds); the flat lines are BP's robust accuracy at the same eps.",
-                new Lines("alignment degree a", "accuracy (%)", ref)));
+                new Lines("alignment degree a", "accuracy (%)", ref));
+    }
+
+    static Figure corruptionAgainstA(Preset p, List<CellResult> results, int classes) {
+        double[] aligns = p.robustAligns();
         List<Series> corr = new ArrayList<>();
         for (int s = 1; s <= Corruption.SEVERITIES; s++) {
             int sev = s;
@@ -191,13 +227,10 @@ public final class RobustnessExperiment implements Experiment {
         }
         corr.add(againstA("all severities", results, aligns, CORRUPTION_MEAN, classes));
         corr.add(flat("BP, all severities", aligns, mean(results, "BP", CORRUPTION_MEAN, classes)));
-        rep.figure(new Figure("corruption-vs-a", "Accuracy under corruptions against the alignment degree",
+        return new Figure("corruption-vs-a", "Accuracy under corruptions against the alignment degree",
                 "Accuracy (%) under input corruptions, averaged over the corruption types at each severity, against a "
                         + "(mean +- sd over seeds); the flat line is BP's accuracy averaged over types and severities.",
-                new Lines("alignment degree a", "accuracy (%)", corr)));
-        rep.table("robustness", "Robustness per condition", "Means over seeds, accuracy in %.", table(results, groups, classes));
-        rep.verdicts(verdicts(p, results, classes));
-        return rep;
+                new Lines("alignment degree a", "accuracy (%)", corr));
     }
 
     /** Accuracy (%) against eps with the clean accuracy at eps 0. */
@@ -270,60 +303,62 @@ public final class RobustnessExperiment implements Experiment {
     }
 
     static List<Verdict> verdicts(Preset p, List<CellResult> results, int classes) {
-        List<Verdict> out = new ArrayList<>();
+        return List.of(corruptionVerdict(p, results, classes), adversarialVerdict(p, results, classes));
+    }
+
+    /** Claim 4: FA at every a > 0 of the grid against plain FA (a = 0), on corrupted inputs. */
+    static Verdict corruptionVerdict(Preset p, List<CellResult> results, int classes) {
         double[] aligns = p.robustAligns();
         boolean hasZero = Arrays.stream(aligns).anyMatch(a -> a == 0);
-
-        String claim4 = "4. Robustness to input corruptions improves with initial alignment (vs plain FA)";
-        String rule4 = "mean accuracy over corruption types and severities, mean over seeds: yes if FA at every a > 0 "
-                + "of the grid beats FA a=0 (plain FA); partly if some but not all do; no if none does";
         double zero = hasZero ? mean(results, Groups.aligned(0), CORRUPTION_MEAN, classes) : Double.NaN;
-        StringBuilder m4 = new StringBuilder();
-        int better = 0;
+        VerdictRule rule = VerdictRule.allOf("mean accuracy over corruption types and severities, mean over seeds");
+        StringBuilder m = new StringBuilder();
         int compared = 0;
         for (double a : aligns) {
             String g = Groups.aligned(a);
             double v = mean(results, g, CORRUPTION_MEAN, classes);
-            m4.append(m4.length() == 0 ? "" : ", ").append(g).append(" ").append(Fmt.pct(v)).append(" (clean ")
+            m.append(m.length() == 0 ? "" : ", ").append(g).append(" ").append(Fmt.pct(v)).append(" (clean ")
                     .append(Fmt.pct(mean(results, g, CLEAN, classes))).append(")");
             if (a > 0 && Double.isFinite(v)) {
                 compared++;
-                better += v > zero ? 1 : 0;
+                rule.criterion(g + " beats plain FA (FA a=0)", v > zero);
             }
         }
-        m4.append("; BP ").append(Fmt.pct(mean(results, "BP", CORRUPTION_MEAN, classes)));
-        Outcome o4 = !Double.isFinite(zero) || compared == 0 ? Outcome.UNDECIDED
-                : better == compared ? Outcome.YES : better > 0 ? Outcome.PARTLY : Outcome.NO;
-        out.add(new Verdict(claim4, rule4, m4.toString(), o4));
+        m.append("; BP ").append(Fmt.pct(mean(results, "BP", CORRUPTION_MEAN, classes)));
+        if (compared == 0) {
+            rule.criterion("FA at some a > 0 of the grid beats plain FA (FA a=0)", false);
+        }
+        rule.decidableIf(Double.isFinite(zero) && compared > 0);
+        return rule.verdict("4. Robustness to input corruptions improves with initial alignment (vs plain FA)", m.toString());
+    }
 
-        String claim5 = "5. Moderate deviation from exact symmetry gives better adversarial robustness than BP";
+    /** Claim 5: the best a of the grid against BP under PGD at REF_EPS. */
+    static Verdict adversarialVerdict(Preset p, List<CellResult> results, int classes) {
+        double[] aligns = p.robustAligns();
         int n = p.analysisSamples() * p.seeds();
-        String rule5 = "PGD accuracy at eps " + REF_EPS + ", mean over seeds: yes if the best a of the grid lies strictly "
-                + "between 0 and 1 and beats BP by more than one binomial standard error (on samples x seeds); partly if "
-                + "only one of the two holds; no if neither";
         double bp = mean(results, "BP", PGD_REF, classes);
         double best = Double.NEGATIVE_INFINITY;
         double bestA = Double.NaN;
-        StringBuilder m5 = new StringBuilder("BP ").append(Fmt.pct(bp));
+        StringBuilder m = new StringBuilder("BP ").append(Fmt.pct(bp));
         for (double a : aligns) {
             double v = mean(results, Groups.aligned(a), PGD_REF, classes);
-            m5.append(", ").append(Groups.aligned(a)).append(" ").append(Fmt.pct(v));
+            m.append(", ").append(Groups.aligned(a)).append(" ").append(Fmt.pct(v));
             if (Double.isFinite(v) && v > best) {
                 best = v;
                 bestA = a;
             }
         }
-        Outcome o5;
-        if (Double.isNaN(bestA) || !Double.isFinite(bp)) {
-            o5 = Outcome.UNDECIDED;
-        } else {
-            double se = stderr(bp, n);
-            m5.append(String.format(Locale.ROOT, "; best a = %s, %s vs BP (standard error %s)", Groups.trim(bestA),
+        boolean decidable = !Double.isNaN(bestA) && Double.isFinite(bp);
+        double se = stderr(bp, n);
+        if (decidable) {
+            m.append(String.format(Locale.ROOT, "; best a = %s, %s vs BP (standard error %s)", Groups.trim(bestA),
                     Fmt.points(best - bp), Fmt.points(se)));
-            int hits = (bestA > 0 && bestA < 1 ? 1 : 0) + (best - bp > se ? 1 : 0);
-            o5 = hits == 2 ? Outcome.YES : hits == 1 ? Outcome.PARTLY : Outcome.NO;
         }
-        out.add(new Verdict(claim5, rule5, m5.toString(), o5));
-        return out;
+        return VerdictRule.allOf("PGD accuracy at eps " + REF_EPS + ", mean over seeds")
+                .criterion("the best a of the grid lies strictly between 0 and 1", bestA > 0 && bestA < 1)
+                .criterion("it beats BP by more than one binomial standard error (on samples x seeds)", best - bp > se)
+                .decidableIf(decidable)
+                .verdict("5. Moderate deviation from exact symmetry gives better adversarial robustness than BP",
+                        m.toString());
     }
 }

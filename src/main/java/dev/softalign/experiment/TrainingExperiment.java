@@ -9,7 +9,7 @@ import dev.softalign.report.Report;
 import dev.softalign.report.Series;
 import dev.softalign.report.Stats;
 import dev.softalign.report.Verdict;
-import dev.softalign.report.Verdict.Outcome;
+import dev.softalign.report.VerdictRule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,69 +57,109 @@ public final class TrainingExperiment implements Experiment {
         return cells;
     }
 
+    /** The report, read as its table of contents: claims, setup, figures, table, verdicts. */
     @Override
     public Report report(Preset p, Split data, List<CellResult> results) {
-        int epochs = p.curveEpochs();
-        double[] x = new double[epochs + 1];
-        for (int e = 0; e <= epochs; e++) {
-            x[e] = e;
-        }
-        Map<String, List<CellResult>> groups = Groups.byGroup(results);
-        List<Series> trainLoss = new ArrayList<>();
-        List<Series> testLoss = new ArrayList<>();
-        List<Series> testAcc = new ArrayList<>();
-        List<Series> wbAngle = new ArrayList<>();
-        List<Series> updateAngle = new ArrayList<>();
-        for (var g : groups.entrySet()) {
-            List<CellResult> rs = g.getValue();
-            trainLoss.add(Series.meanSd(g.getKey(), x, perEpoch(rs, epochs, EpochMetrics::trainLoss)));
-            testLoss.add(Series.meanSd(g.getKey(), x, perEpoch(rs, epochs, EpochMetrics::testLoss)));
-            testAcc.add(Series.meanSd(g.getKey(), x, perEpoch(rs, epochs, m -> 100 * m.testAccuracy())));
-            wbAngle.add(Series.meanSd(g.getKey(), x, perEpoch(rs, epochs, m -> Stats.mean(m.anglesDegrees()))));
-            double[][] ua = new double[rs.size()][];
-            for (int i = 0; i < rs.size(); i++) {
-                ua[i] = rs.get(i).arrays.getOrDefault(Training.UPDATE_ANGLE, new double[0]);
-            }
-            updateAngle.add(Series.meanSd(g.getKey(), x, ua));
-        }
+        Curves c = new Curves(Groups.byGroup(results), p.curveEpochs());
         Report rep = new Report(title());
-        rep.text("Claims tested: FA learns unstably in deep networks, and a one-time soft alignment at initialisation "
-                + "gives stable error minimisation. One network per rule and seed, " + p.curveDepth()
-                + " hidden layers, trained for " + epochs + " epochs; epoch 0 is the initialised network.");
-        rep.text("Setup, the same for every rule: " + p.describe() + ". Curves are means over seeds with a band of "
-                + "+- one standard deviation; a seed whose loss became NaN contributes only the epochs it completed; one whose loss ended above "
-                + (int) Training.BLOWUP + "x its initial value counts as diverged in the table and verdicts.");
+        rep.text(claims(p));
+        rep.text(setup(p));
         rep.text("Hyper-parameters: " + p.rationale());
-        rep.figure(new Figure("train-loss", "Training loss per epoch",
-                "Mean training loss over each epoch's mini-batches (log scale); epoch 0 is the loss of the "
-                        + "initialised network on the training set.",
-                new Lines("epoch", "train loss", trainLoss).logY(true)));
-        rep.figure(new Figure("test-loss", "Test loss per epoch", "Loss on the test set after each epoch (log scale).",
-                new Lines("epoch", "test loss", testLoss).logY(true)));
-        rep.figure(new Figure("test-accuracy", "Test accuracy per epoch", "Test accuracy (%) after each epoch.",
-                new Lines("epoch", "test accuracy (%)", testAcc)));
-        rep.figure(new Figure("angle-w-b", "Angle between W and B (mean over layers)",
-                "Angle in degrees between each layer's forward weights W and feedback weights B, averaged over "
-                        + "layers. BP uses B = W (0 degrees); plain FA starts near 90 degrees; soft alignment starts "
-                        + "at arccos(a). B is fixed, so the angle changes only because W learns.",
-                new Lines("epoch", "angle(W, B) (degrees)", wbAngle)));
-        for (var g : groups.entrySet()) {
-            if (g.getKey().equals("BP")) {
-                continue;
-            }
-            rep.figure(new Figure("angle-w-b-layers-" + slug(g.getKey()), "Angle between W and B per layer, "
-                    + g.getKey(), "Per-layer angle between W and B for " + g.getKey() + " (layer 0 takes the input, "
-                    + "the last layer gives the logits), mean +- sd over seeds.",
-                    new Lines("epoch", "angle(W, B) (degrees)", perLayer(g.getValue(), epochs, x))));
-        }
-        rep.figure(new Figure("angle-update-gradient", "Angle between the rule's update and the true gradient",
-                "Angle in degrees between the weight update the rule computes and the true gradient (backprop), all "
-                        + "layers as one vector, measured on the first " + p.probeSamples() + " training samples "
-                        + "after each epoch. 0 means the update is the gradient; below 90 it still descends the loss.",
-                new Lines("epoch", "angle(update, gradient) (degrees)", updateAngle)));
-        rep.table("final", "Final metrics per condition", "Means over seeds at the last epoch.", finalTable(groups));
+        rep.figure(c.trainLoss());
+        rep.figure(c.testLoss());
+        rep.figure(c.testAccuracy());
+        rep.figure(c.angleWB());
+        c.angleWBPerLayer().forEach(rep::figure);
+        rep.figure(c.angleUpdateGradient(p));
+        rep.table("final", "Final metrics per condition", "Means over seeds at the last epoch.", finalTable(c.groups()));
         rep.verdicts(verdicts(p, results));
         return rep;
+    }
+
+    static String claims(Preset p) {
+        return "Claims tested: FA learns unstably in deep networks, and a one-time soft alignment at initialisation "
+                + "gives stable error minimisation. One network per rule and seed, " + p.curveDepth()
+                + " hidden layers, trained for " + p.curveEpochs() + " epochs; epoch 0 is the initialised network.";
+    }
+
+    static String setup(Preset p) {
+        return "Setup, the same for every rule: " + p.describe() + ". Curves are means over seeds with a band of "
+                + "+- one standard deviation; a seed whose loss became NaN contributes only the epochs it completed; one whose loss ended above "
+                + (int) Training.BLOWUP + "x its initial value counts as diverged in the table and verdicts.";
+    }
+
+    /** The per-epoch figures, one method each, over the conditions present. */
+    record Curves(Map<String, List<CellResult>> groups, int epochs, double[] x) {
+
+        Curves(Map<String, List<CellResult>> groups, int epochs) {
+            this(groups, epochs, java.util.stream.IntStream.rangeClosed(0, epochs).asDoubleStream().toArray());
+        }
+
+        /** One series per condition: a per-epoch metric, mean +- sd over seeds. */
+        private List<Series> of(java.util.function.ToDoubleFunction<EpochMetrics> metric) {
+            List<Series> out = new ArrayList<>();
+            for (var g : groups.entrySet()) {
+                out.add(Series.meanSd(g.getKey(), x, perEpoch(g.getValue(), epochs, metric)));
+            }
+            return out;
+        }
+
+        Figure trainLoss() {
+            return new Figure("train-loss", "Training loss per epoch",
+                    "Mean training loss over each epoch's mini-batches (log scale); epoch 0 is the loss of the "
+                            + "initialised network on the training set.",
+                    new Lines("epoch", "train loss", of(EpochMetrics::trainLoss)).logY(true));
+        }
+
+        Figure testLoss() {
+            return new Figure("test-loss", "Test loss per epoch", "Loss on the test set after each epoch (log scale).",
+                    new Lines("epoch", "test loss", of(EpochMetrics::testLoss)).logY(true));
+        }
+
+        Figure testAccuracy() {
+            return new Figure("test-accuracy", "Test accuracy per epoch", "Test accuracy (%) after each epoch.",
+                    new Lines("epoch", "test accuracy (%)", of(m -> 100 * m.testAccuracy())));
+        }
+
+        Figure angleWB() {
+            return new Figure("angle-w-b", "Angle between W and B (mean over layers)",
+                    "Angle in degrees between each layer's forward weights W and feedback weights B, averaged over "
+                            + "layers. BP uses B = W (0 degrees); plain FA starts near 90 degrees; soft alignment starts "
+                            + "at arccos(a). B is fixed, so the angle changes only because W learns.",
+                    new Lines("epoch", "angle(W, B) (degrees)", of(m -> Stats.mean(m.anglesDegrees()))));
+        }
+
+        /** One figure per condition other than BP. */
+        List<Figure> angleWBPerLayer() {
+            List<Figure> out = new ArrayList<>();
+            for (var g : groups.entrySet()) {
+                if (g.getKey().equals("BP")) {
+                    continue;
+                }
+                out.add(new Figure("angle-w-b-layers-" + slug(g.getKey()), "Angle between W and B per layer, "
+                        + g.getKey(), "Per-layer angle between W and B for " + g.getKey() + " (layer 0 takes the input, "
+                        + "the last layer gives the logits), mean +- sd over seeds.",
+                        new Lines("epoch", "angle(W, B) (degrees)", perLayer(g.getValue(), epochs, x))));
+            }
+            return out;
+        }
+
+        Figure angleUpdateGradient(Preset p) {
+            List<Series> updateAngle = new ArrayList<>();
+            for (var g : groups.entrySet()) {
+                List<CellResult> rs = g.getValue();
+                double[][] ua = new double[rs.size()][];
+                for (int i = 0; i < rs.size(); i++) {
+                    ua[i] = rs.get(i).arrays.getOrDefault(Training.UPDATE_ANGLE, new double[0]);
+                }
+                updateAngle.add(Series.meanSd(g.getKey(), x, ua));
+            }
+            return new Figure("angle-update-gradient", "Angle between the rule's update and the true gradient",
+                    "Angle in degrees between the weight update the rule computes and the true gradient (backprop), all "
+                            + "layers as one vector, measured on the first " + p.probeSamples() + " training samples "
+                            + "after each epoch. 0 means the update is the gradient; below 90 it still descends the loss.",
+                    new Lines("epoch", "angle(update, gradient) (degrees)", updateAngle));
+        }
     }
 
     static String slug(String label) {
@@ -219,35 +259,27 @@ public final class TrainingExperiment implements Experiment {
         List<Verdict> out = new ArrayList<>();
         double bp = finalLoss(results, "BP");
         double fa = finalLoss(results, "FA");
-        String rule1 = "at depth " + p.curveDepth() + ": yes if plain FA ends with a higher mean training loss than "
-                + "BP (a diverged seed counts as infinite loss) and is unstable (a seed diverged or its training loss "
-                + "rose by more than " + (int) (RISE * 100) + "% between epochs); partly if only one holds; no if neither";
-        Outcome o1;
-        if (Double.isNaN(bp) || Double.isNaN(fa)) {
-            o1 = Outcome.UNDECIDED;
-        } else {
-            int hits = (fa > bp ? 1 : 0) + (unstable(results, "FA") ? 1 : 0);
-            o1 = hits == 2 ? Outcome.YES : hits == 1 ? Outcome.PARTLY : Outcome.NO;
-        }
-        out.add(new Verdict("1. FA learns poorly and unstably in deep networks", rule1,
-                describe(results, "BP") + "; " + describe(results, "FA"), o1));
+        String rose = "rose by more than " + (int) (RISE * 100) + "% between epochs";
+        out.add(VerdictRule.allOf("at depth " + p.curveDepth())
+                .criterion("plain FA ends with a higher mean training loss than BP (a diverged seed counts as "
+                        + "infinite loss)", fa > bp)
+                .criterion("plain FA is unstable (a seed diverged or its training loss " + rose + ")",
+                        unstable(results, "FA"))
+                .decidableIf(!Double.isNaN(bp) && !Double.isNaN(fa))
+                .verdict("1. FA learns poorly and unstably in deep networks",
+                        describe(results, "BP") + "; " + describe(results, "FA")));
 
         String aligned = p.aligns().length == 0 ? null : Groups.aligned(p.aligns()[p.aligns().length - 1]);
-        String rule3 = "at depth " + p.curveDepth() + ", for the most aligned FA (" + aligned + "): yes if it ends "
-                + "with a lower mean training loss than plain FA and is stable (no seed diverged, no epoch's training "
-                + "loss rose by more than " + (int) (RISE * 100) + "%); partly if only one holds; no if neither";
-        Outcome o3;
-        String measured3;
-        if (aligned == null || Double.isNaN(finalLoss(results, aligned)) || Double.isNaN(fa)) {
-            o3 = Outcome.UNDECIDED;
-            measured3 = "no soft-aligned condition in this preset";
-        } else {
-            double al = finalLoss(results, aligned);
-            int hits = (al < fa ? 1 : 0) + (unstable(results, aligned) ? 0 : 1);
-            o3 = hits == 2 ? Outcome.YES : hits == 1 ? Outcome.PARTLY : Outcome.NO;
-            measured3 = describe(results, aligned) + "; " + describe(results, "FA");
-        }
-        out.add(new Verdict("3. Initial alignment gives stable error minimisation (trainability)", rule3, measured3, o3));
+        double al = aligned == null ? Double.NaN : finalLoss(results, aligned);
+        boolean decidable = aligned != null && !Double.isNaN(al) && !Double.isNaN(fa);
+        out.add(VerdictRule.allOf("at depth " + p.curveDepth() + ", for the most aligned FA (" + aligned + ")")
+                .criterion("it ends with a lower mean training loss than plain FA", al < fa)
+                .criterion("it is stable (no seed diverged, no epoch's training loss " + rose + ")",
+                        decidable && !unstable(results, aligned))
+                .decidableIf(decidable)
+                .verdict("3. Initial alignment gives stable error minimisation (trainability)", decidable
+                        ? describe(results, aligned) + "; " + describe(results, "FA")
+                        : "no soft-aligned condition in this preset"));
         return out;
     }
 }

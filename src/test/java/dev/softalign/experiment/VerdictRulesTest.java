@@ -75,4 +75,95 @@ class VerdictRulesTest {
         rs.set(2, diverged);
         assertEquals(Outcome.NO, TrainingExperiment.verdicts(P, rs).get(1).outcome());
     }
+
+    /** A measured cell of a group: alternating scalar names and values. */
+    static CellResult measured(String group, Object... scalars) {
+        CellResult r = cell(group, group.equals("BP") ? "bp" : "fa", null, 2, 1, 0.5);
+        for (int i = 0; i < scalars.length; i += 2) {
+            r.scalars.put((String) scalars[i], ((Number) scalars[i + 1]).doubleValue());
+        }
+        return r;
+    }
+
+    /** Figure 3: FA a=0.9 against FA on the spread of the backward signal and the Jacobian condition. */
+    static List<Verdict> gradflow(double spreadAligned, double condAligned, double spreadFa, double condFa) {
+        String s = GradflowExperiment.SPREAD;
+        String c = GradflowExperiment.COND;
+        String i = GradflowExperiment.INIT;
+        List<CellResult> rs = List.of(
+                measured("BP", s, 1.1, c, 3.0, s + i, 1.1, c + i, 3.0),
+                measured("FA", s, spreadFa, c, condFa, s + i, 2.0, c + i, 5.0),
+                measured("FA a=0.9", s, spreadAligned, c, condAligned, s + i, 1.2, c + i, 3.5));
+        return GradflowExperiment.verdicts(P, rs);
+    }
+
+    @Test
+    void gradientFlowClaims() {
+        List<Verdict> v = gradflow(1.2, 3.0, 1.8, 6.0);
+        assertEquals(Outcome.YES, v.get(0).outcome(), v.get(0).measured());
+        assertEquals(Outcome.YES, v.get(1).outcome(), "at initialisation: 1.2 < 2.0 and 3.5 < 5.0");
+        assertTrue(v.get(0).rule().contains("FA a=0.9") && v.get(0).rule().contains("condition number"), v.get(0).rule());
+        // Smoother spread, worse conditioning: partly; both worse: no.
+        assertEquals(Outcome.PARTLY, gradflow(1.2, 7.0, 1.8, 6.0).get(0).outcome());
+        assertEquals(Outcome.PARTLY, gradflow(2.0, 3.0, 1.8, 6.0).get(0).outcome());
+        assertEquals(Outcome.NO, gradflow(1.8, 6.0, 1.8, 6.0).get(0).outcome(), "equal is not smaller");
+        // A missing measurement (every aligned cell diverged) cannot decide.
+        assertEquals(Outcome.UNDECIDED, gradflow(Double.NaN, 3.0, 1.8, 6.0).get(0).outcome());
+    }
+
+    static Verdict flatness(double topAligned, double traceAligned, double topFa, double traceFa) {
+        String t = FlatnessExperiment.TOP;
+        String r = FlatnessExperiment.TRACE;
+        List<CellResult> rs = List.of(measured("BP", t, 5.0, r, 20.0), measured("FA", t, topFa, r, traceFa),
+                measured("FA a=0.9", t, topAligned, r, traceAligned));
+        List<Verdict> v = FlatnessExperiment.verdicts(P, rs);
+        assertEquals(1, v.size());
+        return v.get(0);
+    }
+
+    @Test
+    void flatnessClaim() {
+        assertEquals(Outcome.YES, flatness(4.0, 15.0, 8.0, 30.0).outcome());
+        assertEquals(Outcome.PARTLY, flatness(4.0, 35.0, 8.0, 30.0).outcome());
+        assertEquals(Outcome.PARTLY, flatness(9.0, 15.0, 8.0, 30.0).outcome());
+        assertEquals(Outcome.NO, flatness(9.0, 35.0, 8.0, 30.0).outcome());
+        assertEquals(Outcome.UNDECIDED, flatness(4.0, 15.0, Double.NaN, 30.0).outcome());
+        Verdict noAligned = FlatnessExperiment.verdicts(new Preset("t", "blobs", 0, 0, 8, new int[] {2}, 1, 8, 3, 1,
+                new double[0], 0.01, 0.9, 10, 0, 2, 100, new double[] {0, 1}, 3, ""), List.of()).get(0);
+        assertEquals(Outcome.UNDECIDED, noAligned.outcome());
+        assertEquals("no soft-aligned condition in this preset", noAligned.measured());
+    }
+
+    /** Figure 5 on P's grid a = 0, 0.5, 1 (100 samples x 1 seed: BP's standard error at 40% is 4.9 points). */
+    static List<Verdict> robustness(double bpPgd, double pgd0, double pgd05, double pgd1, double corr0, double corr05,
+            double corr1) {
+        String pgd = RobustnessExperiment.PGD_REF;
+        String corr = RobustnessExperiment.CORRUPTION_MEAN;
+        String clean = RobustnessExperiment.CLEAN;
+        List<CellResult> rs = List.of(measured("BP", pgd, bpPgd, corr, 0.6, clean, 0.8),
+                measured("FA a=0", pgd, pgd0, corr, corr0, clean, 0.7),
+                measured("FA a=0.5", pgd, pgd05, corr, corr05, clean, 0.75),
+                measured("FA a=1", pgd, pgd1, corr, corr1, clean, 0.8));
+        return RobustnessExperiment.verdicts(P, rs, 10);
+    }
+
+    @Test
+    void robustnessClaims() {
+        // a=0.5 beats BP by 10 points (> 4.9) and every a > 0 beats plain FA on corruptions: both yes.
+        List<Verdict> v = robustness(0.40, 0.20, 0.50, 0.38, 0.40, 0.50, 0.55);
+        assertEquals(Outcome.YES, v.get(0).outcome(), v.get(0).measured());
+        assertEquals(Outcome.YES, v.get(1).outcome(), v.get(1).measured());
+        assertTrue(v.get(1).measured().contains("best a = 0.5"), v.get(1).measured());
+        // Only a=1 beats plain FA under corruption: partly; none does: no.
+        assertEquals(Outcome.PARTLY, robustness(0.40, 0.20, 0.50, 0.38, 0.40, 0.35, 0.55).get(0).outcome());
+        assertEquals(Outcome.NO, robustness(0.40, 0.20, 0.50, 0.38, 0.40, 0.40, 0.30).get(0).outcome());
+        // Best a moderate but within one standard error of BP: partly. Best a = 1 and far ahead: partly.
+        assertEquals(Outcome.PARTLY, robustness(0.40, 0.20, 0.42, 0.38, 0.4, 0.5, 0.5).get(1).outcome());
+        assertEquals(Outcome.PARTLY, robustness(0.40, 0.20, 0.42, 0.60, 0.4, 0.5, 0.5).get(1).outcome());
+        // Best a = 1 and behind BP: no.
+        assertEquals(Outcome.NO, robustness(0.40, 0.20, 0.30, 0.38, 0.4, 0.5, 0.5).get(1).outcome());
+        // BP not measured: claim 5 undecided; plain FA not measured: claim 4 undecided.
+        assertEquals(Outcome.UNDECIDED, robustness(Double.NaN, 0.2, 0.5, 0.38, 0.4, 0.5, 0.5).get(1).outcome());
+        assertEquals(Outcome.UNDECIDED, robustness(0.4, 0.2, 0.5, 0.38, Double.NaN, 0.5, 0.5).get(0).outcome());
+    }
 }
