@@ -203,6 +203,13 @@ class VectorMatMulTest {
         assertEquals(Runtime.getRuntime().availableProcessors(), MatMul.get().threads());
     }
 
+    @Test
+    void theBitIdentityTestsReallySplitTheirProducts() {
+        // ParallelBudgetTest compares 1 and 2 kernel threads on networks of width 96 with batches
+        // of 50 to 64; below the threshold their products would not split and that test could not fail.
+        assertTrue(2.0 * 96 * 96 * 50 >= VectorMatMul.PARALLEL_FLOPS, "raise the width in ParallelBudgetTest");
+    }
+
     /** CPU time of the given threads, ns. */
     private static long cpuNanos(List<Thread> threads, java.lang.management.ThreadMXBean mx) {
         long sum = 0;
