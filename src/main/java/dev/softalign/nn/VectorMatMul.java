@@ -1,10 +1,10 @@
 package dev.softalign.nn;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.RecursiveAction;
-import java.util.concurrent.TimeUnit;
+import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -17,8 +17,8 @@ import org.ojalgo.matrix.store.R064Store;
  * contiguous, zero-padded layout), and a register-blocked micro-kernel keeps an MR x NR tile of c in
  * vector accumulators.
  *
- * <p>A product uses at most {@link #threads()} threads: the calling thread and threads - 1 pool
- * workers, which park while idle. Whoever owns the work (a command, a sweep cell) chooses the
+ * <p>A product uses at most {@link #threads()} threads: the calling thread and threads - 1 helper
+ * threads, which park while idle. Whoever owns the work (a command, a sweep cell) chooses the
  * count; the kernel never guesses.
  *
  * <p>Results are bit-for-bit deterministic: every element of c is computed by the same tile of the
@@ -41,44 +41,37 @@ public final class VectorMatMul implements MatMul {
     /**
      * Below this many flops a second thread costs more than it saves. Measured with the earlier
      * spinning helper (64^3, 0.5 MFLOP, gained 1.3x; 48^3 broke even); a parked worker takes longer
-     * to wake, so with the pool the break-even lies higher: a threshold to re-measure on a quiet
+     * to wake, so with parked helpers the break-even lies higher: a threshold to re-measure on a quiet
      * machine (the products' bits do not depend on it).
      */
     static final double PARALLEL_FLOPS = 5e5;
-    /** Idle pool workers exit after this long, so a kernel nobody uses any more leaves no threads behind. */
-    private static final long KEEP_ALIVE_SECONDS = 5;
-
     /** Per-thread packing buffers, allocated once and reused by every call on that thread. */
     private static final ThreadLocal<double[][]> BUFFERS =
             ThreadLocal.withInitial(() -> new double[][] {new double[MC * KC], new double[KC * NC], new double[MR * NR]});
     /** Per calling thread: its product and its reusable parts, so a training step allocates nothing. */
     private static final ThreadLocal<Call> CALLS = ThreadLocal.withInitial(Call::new);
-    private static final AtomicInteger POOLS = new AtomicInteger();
+    private static final AtomicInteger KERNELS = new AtomicInteger();
+    /** Stops a kernel's helpers once nothing references the kernel. */
+    private static final Cleaner CLEANER = Cleaner.create();
 
     private final int threads;
-    /** threads - 1 workers (null for one thread); the calling thread computes the first part itself. */
-    private final ForkJoinPool pool;
-    /** Names this kernel's worker threads: prefix + index. */
+    /** threads - 1 helpers (null for one thread); the calling thread computes the first part itself. */
+    private final Team team;
+    /** Names this kernel's helper threads: prefix + index. */
     private final String namePrefix;
 
-    /** @param threads how many threads share one product: the caller plus threads - 1 pool workers */
+    /** @param threads how many threads share one product: the caller plus threads - 1 helpers */
     public VectorMatMul(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("kernel threads must be >= 1, got " + threads);
         }
         this.threads = threads;
-        this.namePrefix = "softalign-kernel-" + POOLS.incrementAndGet() + "-";
-        this.pool = threads == 1 ? null : newPool(threads - 1, namePrefix);
-    }
-
-    private static ForkJoinPool newPool(int workers, String name) {
-        ForkJoinPool.ForkJoinWorkerThreadFactory factory = p -> {
-            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-            t.setName(name + t.getPoolIndex());
-            return t;
-        };
-        return new ForkJoinPool(workers, factory, null, false, 0, workers, 1, null, KEEP_ALIVE_SECONDS,
-                TimeUnit.SECONDS);
+        this.namePrefix = "softalign-kernel-" + KERNELS.incrementAndGet() + "-";
+        this.team = threads == 1 ? null : new Team(threads - 1, namePrefix);
+        if (team != null) {
+            Team t = team; // the cleaning action must not reach this kernel
+            CLEANER.register(this, t::stop);
+        }
     }
 
     @Override
@@ -86,14 +79,9 @@ public final class VectorMatMul implements MatMul {
         return "vector";
     }
 
-    /** The prefix of this kernel's worker thread names (tests and thread dumps). */
+    /** The prefix of this kernel's helper thread names (tests and thread dumps). */
     String threadNamePrefix() {
         return namePrefix;
-    }
-
-    /** The pool of workers, null for one thread (tests). */
-    ForkJoinPool pool() {
-        return pool;
     }
 
     @Override
@@ -126,31 +114,19 @@ public final class VectorMatMul implements MatMul {
         boolean splitRows = m >= n;
         int tiles = splitRows ? ceilDiv(m, MR) : ceilDiv(n, NR);
         parts = Math.min(parts, tiles);
-        if (parts == 1) {
+        // Another caller holding the helpers computes its product alone: the tiles, hence the bits, are the same.
+        if (parts == 1 || !team.lock.tryLock()) {
             p.run(0, m, 0, n);
             return;
         }
-        Part[] jobs = call.parts(parts);
-        for (int t = 0; t < parts; t++) {
-            jobs[t].set(p, splitRows, (int) ((long) tiles * t / parts), (int) ((long) tiles * (t + 1) / parts));
-        }
-        // Parts 1.. go to the pool, the caller computes part 0, then waits (parked) for the rest.
-        for (int t = 1; t < parts; t++) {
-            jobs[t].reinitialize();
-            pool.execute(jobs[t]);
-        }
         try {
-            jobs[0].compute();
+            Part[] jobs = call.parts(parts);
+            for (int t = 0; t < parts; t++) {
+                jobs[t].set(p, splitRows, (int) ((long) tiles * t / parts), (int) ((long) tiles * (t + 1) / parts));
+            }
+            team.run(jobs, parts);
         } finally {
-            // Even if a part failed, every part must finish before this thread reuses them.
-            for (int t = 1; t < parts; t++) {
-                jobs[t].quietlyJoin();
-            }
-        }
-        for (int t = 1; t < parts; t++) {
-            if (jobs[t].isCompletedAbnormally()) {
-                throw new IllegalStateException("matrix product failed in a kernel thread", jobs[t].getException());
-            }
+            team.lock.unlock();
         }
     }
 
@@ -173,7 +149,7 @@ public final class VectorMatMul implements MatMul {
     }
 
     /** Tiles [lo, hi) of the split dimension. Boundaries sit on the global tile grid, so results do not depend on parts. */
-    private static final class Part extends RecursiveAction {
+    private static final class Part implements Runnable {
 
         private Product p;
         private boolean splitRows;
@@ -188,11 +164,118 @@ public final class VectorMatMul implements MatMul {
         }
 
         @Override
-        protected void compute() {
+        public void run() {
             if (splitRows) {
                 p.run(lo * MR, Math.min(p.m(), hi * MR), 0, p.n());
             } else {
                 p.run(0, p.m(), lo * NR, Math.min(p.n(), hi * NR));
+            }
+        }
+    }
+
+    /**
+     * Helper threads that park whenever they have no job. The caller hands part t to helper t - 1,
+     * computes part 0, then takes back any part no helper has started (a busy machine) and parks
+     * until the started ones finish; whoever computes a part, the same code computes the same
+     * tiles. (A ForkJoinPool measured as fast, but under load one lost its only worker with a part
+     * still queued, on JDK 17.0.15: the caller parked for good. These threads never exit early.)
+     */
+    private static final class Team {
+
+        final ReentrantLock lock = new ReentrantLock();
+        private final Helper[] helpers;
+
+        Team(int size, String prefix) {
+            helpers = new Helper[size];
+            for (int i = 0; i < size; i++) {
+                helpers[i] = new Helper(prefix + i);
+                helpers[i].start();
+            }
+        }
+
+        /** Runs the parts; the caller holds the lock. */
+        void run(Part[] jobs, int parts) {
+            Thread caller = Thread.currentThread();
+            for (int t = 1; t < parts; t++) {
+                helpers[t - 1].submit(jobs[t], caller);
+            }
+            try {
+                jobs[0].run();
+            } finally {
+                // Even if our part failed, every helper must be done before the parts are reused.
+                for (int t = 1; t < parts; t++) {
+                    helpers[t - 1].await();
+                }
+            }
+            for (int t = 1; t < parts; t++) {
+                helpers[t - 1].rethrow();
+            }
+        }
+
+        void stop() {
+            for (Helper h : helpers) {
+                h.stopped = true;
+                LockSupport.unpark(h);
+            }
+        }
+    }
+
+    private static final class Helper extends Thread {
+
+        private final AtomicReference<Runnable> job = new AtomicReference<>();
+        private Runnable submitted; // caller side only
+        private volatile Thread waiter;
+        private volatile boolean done = true;
+        private volatile Throwable failure;
+        volatile boolean stopped;
+
+        Helper(String name) {
+            super(name);
+            setDaemon(true);
+        }
+
+        void submit(Runnable r, Thread caller) {
+            failure = null;
+            done = false;
+            waiter = caller;
+            submitted = r;
+            job.set(r);
+            LockSupport.unpark(this);
+        }
+
+        /** Runs the job here if the helper has not claimed it, else parks until the helper has finished it. */
+        void await() {
+            if (job.compareAndSet(submitted, null)) {
+                done = true;
+                submitted.run();
+                return;
+            }
+            while (!done) {
+                LockSupport.park(this);
+            }
+        }
+
+        void rethrow() {
+            if (failure != null) {
+                throw new IllegalStateException("matrix product failed in a kernel thread", failure);
+            }
+        }
+
+        @Override
+        public void run() {
+            while (!stopped) {
+                Runnable r = job.getAndSet(null);
+                if (r == null) {
+                    LockSupport.park(this);
+                    continue;
+                }
+                try {
+                    r.run();
+                } catch (Throwable e) {
+                    failure = e;
+                }
+                done = true;
+                LockSupport.unpark(waiter);
             }
         }
     }

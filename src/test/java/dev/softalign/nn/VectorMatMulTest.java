@@ -198,8 +198,8 @@ class VectorMatMulTest {
     void aKernelUsesTheThreadsItIsGiven() {
         assertEquals(3, MatMul.withThreads(3).threads());
         assertEquals(1, new VectorMatMul(1).threads());
-        assertEquals(null, new VectorMatMul(1).pool(), "one thread needs no pool");
-        assertEquals(2, new VectorMatMul(3).pool().getParallelism(), "the caller is the third thread");
+        assertEquals(0, kernelThreads(new VectorMatMul(1)).size(), "one thread needs no helper");
+        assertEquals(2, kernelThreads(new VectorMatMul(3)).size(), "the caller is the third thread");
         assertEquals(Runtime.getRuntime().availableProcessors(), MatMul.get().threads());
     }
 
@@ -241,7 +241,7 @@ class VectorMatMulTest {
             k.multiply(a, false, b, false, c);
         }
         List<Thread> workers = kernelThreads(k); // listed once: listing threads takes a safepoint
-        assertEquals(1, workers.size(), "a 2-thread kernel has one worker");
+        assertEquals(1, workers.size(), "a 2-thread kernel has one helper");
         // Between products the worker must sleep at once: a helper that spins even 100 us after each
         // job before parking would burn about 100 us per gap here.
         long idleCpu = 0;
@@ -258,45 +258,6 @@ class VectorMatMulTest {
             }
         }
         assertTrue(idleCpu < gaps * 20_000L, "idle kernel workers used " + idleCpu / gaps + " ns of CPU per 2 ms gap");
-    }
-
-    @Test
-    void aCallerWaitingForAWorkerParks() throws Exception {
-        // Hold the only worker with a task of our own, so the caller finishes its part first and must
-        // wait for the other: it must wait parked (no CPU), and the product must still be exact.
-        VectorMatMul k = new VectorMatMul(2);
-        Random rnd = new Random(7);
-        R064Store a = random(rnd, 256, 300, false);
-        R064Store b = random(rnd, 300, 129, false);
-        double[] expected = product(new VectorMatMul(1), a, false, b, false, 256, 129).data;
-        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
-        k.pool().execute(() -> {
-            holding.countDown();
-            try {
-                hold.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        holding.await();
-        R064Store c = R064Store.FACTORY.make(256, 129);
-        Thread caller = new Thread(() -> k.multiply(a, false, b, false, c), "test-caller");
-        caller.start();
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (caller.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
-        assertEquals(Thread.State.WAITING, caller.getState(), "the caller waits parked for the worker's part");
-        long before = mx.getThreadCpuTime(caller.getId());
-        Thread.sleep(100);
-        long waited = mx.getThreadCpuTime(caller.getId()) - before;
-        assertTrue(waited < 5_000_000L, "a waiting caller used " + waited / 1000 + " us of CPU in 100 ms");
-        hold.countDown();
-        caller.join(5000);
-        assertEquals(Thread.State.TERMINATED, caller.getState());
-        assertArrayEquals(expected, c.data, 0.0);
     }
 
     @Test
