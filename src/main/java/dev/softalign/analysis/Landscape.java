@@ -1,10 +1,17 @@
 package dev.softalign.analysis;
 
+import com.google.gson.JsonDeserializationContext;
+import com.google.gson.JsonDeserializer;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonSerializationContext;
+import com.google.gson.JsonSerializer;
+import com.google.gson.annotations.JsonAdapter;
 import dev.softalign.data.Dataset;
 import dev.softalign.io.AtomicFiles;
 import dev.softalign.nn.Seeds;
 import dev.softalign.nn.Layer;
 import dev.softalign.nn.Mlp;
+import java.lang.reflect.Type;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -27,8 +34,25 @@ public final class Landscape {
     public static final int DEFAULT_POINTS_1D = 21;
     public static final int DEFAULT_POINTS_2D = 11;
 
-    /** The grid in JSON: a line's loss and accuracy are one value per alpha, a plane's one row per alpha. */
+    /**
+     * The grid in JSON: a line's loss and accuracy are one value per alpha, a plane's one row per
+     * alpha; read back as a plane when it has beta.
+     */
+    @JsonAdapter(GridJson.class)
     public sealed interface Grid permits Line, Plane {
+    }
+
+    static final class GridJson implements JsonSerializer<Grid>, JsonDeserializer<Grid> {
+        @Override
+        public JsonElement serialize(Grid g, Type type, JsonSerializationContext context) {
+            return context.serialize(g, g.getClass());
+        }
+
+        @Override
+        public Grid deserialize(JsonElement json, Type type, JsonDeserializationContext context) {
+            boolean plane = json.isJsonObject() && json.getAsJsonObject().has("beta");
+            return context.deserialize(json, plane ? Plane.class : Line.class);
+        }
     }
 
     public record Line(double[] alpha, double[] loss, double[] accuracy) implements Grid {

@@ -10,6 +10,9 @@ import java.util.SplittableRandom;
  */
 public final class Pgd extends Attack {
 
+    /** Default step size alpha = ALPHA_FACTOR * eps / steps (Madry et al.; torchattacks' 2.5 eps / steps). */
+    public static final double ALPHA_FACTOR = 2.5;
+
     private final Norm norm;
     private final double alpha;
     private final int steps;
@@ -32,6 +35,14 @@ public final class Pgd extends Attack {
         this.steps = steps;
         this.restarts = restarts;
         this.randomStart = randomStart;
+    }
+
+    /**
+     * The default step size for eps and steps: large enough to cross the ball in fewer than the
+     * given steps (reaching the corners FGSM jumps to), small enough to refine near the boundary.
+     */
+    public static double defaultAlpha(double eps, int steps) {
+        return ALPHA_FACTOR * eps / steps;
     }
 
     /** The one-step version of this attack at eps (FGSM under L-inf, FGM under L2): the baseline PGD must beat. */

@@ -26,7 +26,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "attack", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Robust accuracy under FGSM or PGD (L-inf, L2) on the first --samples test samples, "
-                + "for each --eps, with sanity checks (ball, box, monotone accuracy, PGD not weaker than one step).",
+                + "for each --eps, with sanity checks (ball, box, monotone accuracy, PGD not weaker than one step: on accuracy "
+                + "when untargeted, on target success then target loss when targeted). Target success leaves out samples "
+                + "already of the target class (target_excluded).",
                 "Example: softalign attack --model runs/bp/model.safetensors --attack pgd --eps 0.05,0.1 --steps 20"})
 final class AttackCommand implements Callable<Integer> {
 
@@ -40,8 +42,8 @@ final class AttackCommand implements Callable<Integer> {
     @Option(names = "--attack", description = "fgsm, pgd (L-inf) or pgd-l2 (default: ${DEFAULT-VALUE})")
     String attack = "pgd";
     @Option(names = "--eps", split = ",", description = "perturbation budgets, comma-separated (default: 0.05,0.1)")
-    double[] eps = {0.05, 0.1};
-    @Option(names = "--alpha", description = "PGD step size (default: 2.5 * eps / steps, Madry et al.)")
+    double[] eps;
+    @Option(names = "--alpha", description = "PGD step size (default: " + Pgd.ALPHA_FACTOR + " * eps / steps, Madry et al.)")
     Double alpha;
     @Option(names = "--steps", description = "PGD steps (default: ${DEFAULT-VALUE})")
     int steps = 20;
@@ -71,7 +73,7 @@ final class AttackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        for (double e : eps) {
+        for (double e : eps == null ? new double[0] : eps) {
             if (!(e >= 0) || Double.isInfinite(e)) {
                 throw new IllegalArgumentException("--eps values must be finite and >= 0, got " + e);
             }
@@ -79,6 +81,9 @@ final class AttackCommand implements Callable<Integer> {
         if (samples < 1) {
             throw new IllegalArgumentException("--samples must be >= 1, got " + samples);
         }
+        Require.atLeast("--steps", steps, 1);
+        Require.atLeast("--restarts", restarts, 1);
+        Require.positive("--alpha", alpha);
         if (batch < 1) {
             throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
         }
@@ -99,8 +104,8 @@ final class AttackCommand implements Callable<Integer> {
         boolean baseline = !attack.equalsIgnoreCase("fgsm");
 
         long start = System.nanoTime();
-        Robustness.Report r = Robustness.create().eps(eps).targeting(targeting).oneStep(baseline).seed(seed).batch(batch)
-                .run(target.net(), at, data);
+        Robustness settings = Robustness.create().targeting(targeting).oneStep(baseline).seed(seed).batch(batch);
+        Robustness.Report r = (eps == null ? settings : settings.eps(eps)).run(target.net(), at, data);
         double seconds = (System.nanoTime() - start) / 1e9;
         List<String> warnings = new ArrayList<>();
         for (String w : r.warnings()) {
@@ -174,7 +179,7 @@ final class AttackCommand implements Callable<Integer> {
     }
 
     private Pgd pgd(GradientSource src, Norm norm, double e) {
-        double a = alpha != null ? alpha : 2.5 * e / steps;
+        double a = alpha != null ? alpha : Pgd.defaultAlpha(e, steps);
         if (alpha == null && e == 0) {
             a = Double.MIN_NORMAL; // eps 0: the step is projected away anyway
         }

@@ -122,6 +122,15 @@ final class HessianCommand implements Callable<Integer> {
         if (chunk < 1) {
             throw new IllegalArgumentException("--chunk must be >= 1, got " + chunk);
         }
+        Require.positive("--tol", tol);
+        Require.nonNegative("--power-residual", powerResidual);
+        Require.atLeast("--max-steps", maxSteps, 1);
+        Require.positive("--trace-target", traceTarget);
+        Require.atLeast("--trace-max", traceMax, 1);
+        Require.atLeast("--density-runs", densityRuns, 1);
+        Require.atLeast("--density-steps", densitySteps, 1);
+        Require.nonNegative("--sigma", sigma);
+        Require.atLeast("--points", points, 2);
         ModelFile.Saved saved = input.saved();
         Dataset d = subset.of(input);
         long start = System.nanoTime();
@@ -133,6 +142,11 @@ final class HessianCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--layer and --per-layer exclude each other");
         }
         LinearOperator op = layer == null ? h : h.layer(layer);
+        if (Math.max(top, bottom) > op.dimension()) {
+            throw new IllegalArgumentException((top > op.dimension() ? "--top " + top : "--bottom " + bottom)
+                    + " asks for more eigenvalues than the " + op.dimension() + " parameters"
+                    + (layer == null ? "" : " of layer " + layer) + " have");
+        }
         Operator operator = new Operator(op.dimension(), d.size(), h.loss(), layer);
         Spectrum.Result whole = spectrum(m).run(op);
         warnIfShort(whole.trace(), layer == null ? "" : " of layer " + layer);

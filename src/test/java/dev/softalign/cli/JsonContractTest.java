@@ -124,7 +124,7 @@ class JsonContractTest {
         JsonObject o = json("hessian", "--model", fa, "--samples", "100", "--top", "2", "--bottom", "1", "--trace",
                 "--density", "--density-steps", "10", "--dense", "--json");
         assertKeys(o, "top_eigenvalues", "bottom_eigenvalues", "residuals", "hvps", "seconds", "trace.mean", "trace.stderr",
-                "trace.samples", "density.grid", "density.values", "density.sigma", "density.integral", "eigenvalues",
+                "trace.samples", "trace.converged", "trace.target", "trace.method", "trace.products", "density.grid", "density.values", "density.sigma", "density.integral", "eigenvalues",
                 "parameters", "samples", "loss", "method", "converged", "steps", "eigen_hvps", "eigen_seconds", "hvp_ms");
         JsonObject power = json("hessian", "--model", bp, "--samples", "50", "--method", "power", "--layer", "0", "--json");
         assertKeys(power, "layer", "parameters", "method", "top_eigenvalues", "residuals", "iterations", "hvps");
@@ -162,7 +162,11 @@ class JsonContractTest {
                 "settings.random_start", "settings.seed", "seconds");
         JsonObject t = json("attack", "--model", bp, "--source", fa, "--dataset", "blobs", "--attack", "fgsm", "--eps",
                 "0.1", "--samples", "100", "--target-class", "1", "--json");
-        assertKeys(t, "source", "targeted", "target_class", "results[].target_success");
+        assertKeys(t, "source", "targeted", "target_class", "target_excluded", "results[].target_success",
+                "results[].target_loss");
+        JsonObject pgd = json("attack", "--model", bp, "--dataset", "blobs", "--attack", "pgd", "--eps", "0.1", "--steps",
+                "3", "--samples", "100", "--target-class", "1", "--json");
+        assertKeys(pgd, "results[].one_step_target_success", "results[].one_step_target_loss");
     }
 
     @Test
@@ -196,6 +200,13 @@ class JsonContractTest {
     @Test
     void report() {
         assertKeys(json("report", dir.resolve("bp").toString(), "--json"), "report");
+    }
+
+    @Test
+    void reproduce(@TempDir Path out) {
+        assertKeys(json("reproduce", "depth", "--preset", "test", "--seeds", "1", "--out", out.toString(), "--json"),
+                "preset", "engine", "seconds", "experiments[].experiment", "experiments[].report", "experiments[].cells_run",
+                "experiments[].cells_reused", "experiments[].diverged", "experiments[].seconds", "experiments[].verdicts");
     }
 
     @Test

@@ -139,6 +139,31 @@ class SpectraCommandsTest {
                 .indexOf("grad_cos_1")]), 1e-12);
     }
 
+    /** A trace stopped by its cap before its target says so, in the result and on stderr; one that met it does not warn. */
+    @Test
+    void traceSaysWhetherItMetItsTarget() {
+        CommandRun capped = run("hessian", "--model", fa, "--samples", "100", "--top", "0", "--trace", "--trace-sketch", "0",
+                "--trace-max", "3", "--trace-target", "1e-6", "--json");
+        assertEquals(0, capped.code(), capped.err());
+        JsonObject t = capped.json().getAsJsonObject("trace");
+        assertEquals(false, t.get("converged").getAsBoolean());
+        assertEquals(1e-6, t.get("target").getAsDouble());
+        assertEquals("hutchinson", t.get("method").getAsString());
+        assertTrue(capped.err().startsWith("warning: the trace stopped at its cap of 3 probes"), capped.err());
+        // 300 parameters, a sketch of 300 columns: the trace is exact and met at once.
+        CommandRun exact = run("hessian", "--model", fa, "--samples", "100", "--top", "0", "--trace", "--trace-sketch", "300",
+                "--dense", "--json");
+        assertEquals(0, exact.code(), exact.err());
+        assertEquals("", exact.err());
+        JsonObject e = exact.json();
+        double sum = 0;
+        for (double v : doubles(e.getAsJsonArray("eigenvalues"))) {
+            sum += v;
+        }
+        assertTrue(e.getAsJsonObject("trace").get("converged").getAsBoolean());
+        assertEquals(sum, e.getAsJsonObject("trace").get("mean").getAsDouble(), 1e-9 * Math.abs(sum));
+    }
+
     @Test
     void badOptionsAreOneLineErrors() {
         String[][] cases = {
