@@ -160,6 +160,11 @@ class BadInputCorpusTest {
     void hessianRefusesMoreEigenvaluesThanParametersAndKeepsRepeatedOnes() {
         refused(1, "--top 1000 asks for more eigenvalues than the 300 parameters", "hessian", "--model", good.toString(),
                 "--dataset", "blobs", "--samples", "50", "--top", "1000");
+        Path wide = tmp.resolve("wide.safetensors");
+        ModelFile.save(Mlp.create(new int[] {32, 3000, 4}, Activation.parse("relu"), Loss.parse("cross-entropy"),
+                new SplittableRandom(3)), Map.of(), wide);
+        refused(1, "--dense needs the 111004 x 111004 Hessian", "hessian", "--model", wide.toString(), "--dataset",
+                "blobs", "--samples", "10", "--dense");
         Path zero = tmp.resolve("zero.safetensors");
         ModelFile.save(Mlp.zeros(new int[] {32, 8, 4}, Activation.parse("relu"), Loss.parse("cross-entropy")), Map.of(), zero);
         CommandRun r = CommandRun.of("hessian", "--model", zero.toString(), "--dataset", "blobs", "--samples", "100",
