@@ -191,6 +191,8 @@ class BadInputCorpusTest {
         refused(1, "--power-residual must be >= 0, got -1.0", "hessian", "--model", m, "--dataset", "blobs",
                 "--method", "power", "--power-residual", "-1");
         refused(1, "--steps must be >= 1, got 0", "attack", "--model", m, "--dataset", "blobs", "--steps", "0");
+        refused(2, "--out", "train", "--dataset", "blobs", "--out", "");
+        refused(2, "an empty path names no file or folder", "report", "");
         refused(1, "--restarts must be >= 1, got 0", "attack", "--model", m, "--dataset", "blobs", "--restarts", "0");
         refused(1, "--corruption gaussian-blur needs images", "corrupt", "--model", m, "--dataset", "blobs",
                 "--corruption", "gaussian-blur");
