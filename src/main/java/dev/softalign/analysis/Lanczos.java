@@ -92,10 +92,15 @@ public final class Lanczos {
         if (maxSteps < 1) {
             throw new IllegalArgumentException("max steps must be >= 1, got " + maxSteps);
         }
-        int kTop = Math.min(top, n);
-        int kBottom = Math.min(bottom, n);
+        if (top > n || bottom > n) {
+            throw new IllegalArgumentException("asked for the " + (top > n ? top + " largest" : bottom + " smallest")
+                    + " eigenvalues of an operator of dimension " + n);
+        }
+        int kTop = top;
+        int kBottom = bottom;
         int limit = Math.min(maxSteps, n);
-        double[] start = gaussian(n, new SplittableRandom(seed));
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[] start = gaussian(n, rng);
         List<double[]> q = new ArrayList<>();
         double[] alpha = new double[limit];
         double[] beta = new double[limit];
@@ -106,12 +111,23 @@ public final class Lanczos {
         double[] bottomRes = new double[kBottom];
         boolean converged = false;
         int m = 0;
+        int block = 0;
         Vectors.scale(start, 1 / Vectors.norm(start));
         q.add(start);
         while (true) {
             boolean breakdown = step(op, q, alpha, beta, w, m);
             products++;
             m++;
+            if (breakdown && m < limit && !settled(alpha, beta, block, m, kTop, kBottom, true, tol)) {
+                double[] restart = restart(q, n, rng);
+                if (restart != null) {
+                    // T becomes block diagonal: the new block explores the complement of the invariant subspace.
+                    beta[m - 1] = 0;
+                    q.add(restart);
+                    block = m;
+                    continue;
+                }
+            }
             // The check costs O(m^3) (eigenvectors of T_m); past 50 steps it runs every 5th step.
             boolean check = m >= Math.min(n, kTop + kBottom) && (m <= 50 || m % 5 == 0);
             if (check || breakdown || m == limit) {
@@ -127,6 +143,9 @@ public final class Lanczos {
                     bottomRes[k] = Math.abs(beta[m - 1] * eig.vectors()[idx][m - 1]);
                     converged &= k < m && (breakdown || bottomRes[k] <= tol * Math.abs(eig.values()[idx]));
                 }
+                // After a restart, converged Ritz pairs of the current block may be one more copy of a
+                // repeated eigenvalue: the answer is complete only once a block adds nothing to it.
+                converged &= block == 0 || settled(alpha, beta, block, m, kTop, kBottom, breakdown, tol);
                 if (converged || breakdown || m == limit) {
                     break;
                 }
@@ -168,6 +187,48 @@ public final class Lanczos {
     }
 
     /**
+     * Whether, at a breakdown, the block just finished (steps block..m-1, an invariant subspace)
+     * leaves the answer as it was. Its Ritz values are exact eigenvalues, and from a random start
+     * the largest and smallest of them are those of the operator on the complement of the earlier
+     * blocks. If none of them is among the top (bottom) k of all found so far, no eigenvalue that
+     * matters is left outside the basis; otherwise a repeated eigenvalue may have a copy there
+     * (a Krylov space holds one eigenvector per distinct eigenvalue), so the iteration restarts.
+     */
+    private static boolean settled(double[] alpha, double[] beta, int block, int m, int kTop, int kBottom,
+            boolean breakdown, double tol) {
+        if (block == 0) {
+            return false;
+        }
+        double[] before = Dense.tridiagonal(java.util.Arrays.copyOf(alpha, block), java.util.Arrays.copyOf(beta, block))
+                .values();
+        Dense.Eigen now = Dense.tridiagonal(java.util.Arrays.copyOfRange(alpha, block, m),
+                java.util.Arrays.copyOfRange(beta, block, m));
+        double[] v = now.values();
+        int last = v.length - 1;
+        // Until the block breaks down, its extreme Ritz values only approach the complement's extremes from inside.
+        boolean topKnown = breakdown || Math.abs(beta[m - 1] * now.vectors()[0][last]) <= tol * Math.abs(v[0]);
+        boolean bottomKnown = breakdown || Math.abs(beta[m - 1] * now.vectors()[last][last]) <= tol * Math.abs(v[last]);
+        double slack = 1e-12 * Math.max(Math.abs(before[0]), Math.abs(before[before.length - 1]));
+        boolean top = kTop == 0 || topKnown && before.length >= kTop && v[0] <= before[kTop - 1] + slack;
+        boolean bottom = kBottom == 0 || bottomKnown && before.length >= kBottom
+                && v[last] >= before[before.length - kBottom] - slack;
+        return top && bottom;
+    }
+
+    /** A random unit vector orthogonal to the basis, or null if the basis spans the whole space. */
+    private static double[] restart(List<double[]> q, int n, SplittableRandom rng) {
+        double[] v = gaussian(n, rng);
+        double before = Vectors.norm(v);
+        reorthogonalize(v, q);
+        double norm = Vectors.norm(v);
+        if (!(norm > 1e-8 * before)) {
+            return null;
+        }
+        Vectors.scale(v, 1 / norm);
+        return v;
+    }
+
+    /**
      * m Lanczos steps from the given start (normalised here), for quadrature: no convergence test,
      * stops early only on an invariant subspace.
      */
@@ -206,6 +267,10 @@ public final class Lanczos {
         alpha[m] = Vectors.dot(qm, w);
         reorthogonalize(w, q);
         beta[m] = Vectors.norm(w);
+        if (!Double.isFinite(alpha[m]) || !Double.isFinite(beta[m])) {
+            throw new IllegalArgumentException("the operator's product is not finite at Lanczos step " + (m + 1)
+                    + " (the model's weights or data overflow)");
+        }
         return beta[m] <= 1e-12 * scale(alpha, beta, m + 1);
     }
 

@@ -81,6 +81,9 @@ final class AttackCommand implements Callable<Integer> {
         if (samples < 1) {
             throw new IllegalArgumentException("--samples must be >= 1, got " + samples);
         }
+        Require.atLeast("--steps", steps, 1);
+        Require.atLeast("--restarts", restarts, 1);
+        Require.positive("--alpha", alpha);
         if (batch < 1) {
             throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
         }

@@ -136,16 +136,12 @@ final class BenchCommand implements Callable<Integer> {
         TrainConfig step = TrainConfig.defaults().rule("bp").depth(2).width(256).batch(128);
         MatMul one = MatMul.withThreads(1);
         MatMul all = MatMul.withThreads(cores);
-        MatMul team = withTeam(() -> MatMul.withThreads(cores));
         String work = "train step BP, L=2, batch 128, ";
         double[] rates = inTurns(rounds, true,
                 () -> Throughput.samplesPerSecond(step, data.train(), 1, one),
-                () -> Throughput.samplesPerSecond(step, data.train(), 1, all),
-                () -> Throughput.samplesPerSecond(step, data.train(), 1, team));
+                () -> Throughput.samplesPerSecond(step, data.train(), 1, all));
         rows.add(new Row("parallel", work + "1 kernel thread", rates[0], "samples/s", null, null));
         rows.add(new Row("parallel", work + cores + " kernel threads", rates[1], "samples/s", rates[0], "1 kernel thread"));
-        rows.add(new Row("parallel", work + cores + " kernel threads (team)", rates[2], "samples/s", rates[0],
-                "1 kernel thread"));
         List<Cell> cells = new ArrayList<>();
         for (int seed = 1; seed <= 4; seed++) {
             for (String rule : new String[] {"bp", "fa"}) {
@@ -158,12 +154,10 @@ final class BenchCommand implements Callable<Integer> {
         sweepSeconds(cells, data, own); // JIT warm-up
         double[] seconds = inTurns(rounds, false,
                 () -> sweepSeconds(cells, data, own),
-                () -> sweepSeconds(cells, data, wide),
-                () -> withTeam(() -> sweepSeconds(cells, data, wide)));
+                () -> sweepSeconds(cells, data, wide));
         String sweep = "sweep of 8 small cells, ";
         rows.add(new Row("parallel", sweep + own, seconds[0], "s", null, null));
         rows.add(new Row("parallel", sweep + wide, seconds[1], "s", seconds[0], "reproduce's split"));
-        rows.add(new Row("parallel", sweep + wide + " (team)", seconds[2], "s", seconds[0], "reproduce's split"));
     }
 
     /**
@@ -180,15 +174,6 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return best;
-    }
-
-    private static <T> T withTeam(java.util.function.Supplier<T> measure) {
-        System.setProperty("softalign.pool", "team");
-        try {
-            return measure.get();
-        } finally {
-            System.clearProperty("softalign.pool");
-        }
     }
 
     /** Wall time of the sweep run into a fresh folder (so no cell is reused). */

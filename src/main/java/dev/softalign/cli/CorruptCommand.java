@@ -45,6 +45,12 @@ final class CorruptCommand implements Callable<Integer> {
             list.add(Corruption.parse(c.trim()));
         }
         Dataset data = input.data("test", samples);
+        for (Corruption c : list) {
+            if (corruptions != null && !c.appliesTo(data.shape())) {
+                throw new IllegalArgumentException("--corruption " + c.id() + " needs images, but " + data.name()
+                        + " holds vectors of " + data.features() + " features");
+            }
+        }
         Corruptions.Report r = (corruptions == null ? Corruptions.create() : Corruptions.create().corruptions(list))
                 .seed(seed).run(input.saved().net(), data);
         PrintWriter out = spec.commandLine().getOut();

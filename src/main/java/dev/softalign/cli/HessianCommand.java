@@ -122,6 +122,15 @@ final class HessianCommand implements Callable<Integer> {
         if (chunk < 1) {
             throw new IllegalArgumentException("--chunk must be >= 1, got " + chunk);
         }
+        Require.positive("--tol", tol);
+        Require.nonNegative("--power-residual", powerResidual);
+        Require.atLeast("--max-steps", maxSteps, 1);
+        Require.positive("--trace-target", traceTarget);
+        Require.atLeast("--trace-max", traceMax, 1);
+        Require.atLeast("--density-runs", densityRuns, 1);
+        Require.atLeast("--density-steps", densitySteps, 1);
+        Require.nonNegative("--sigma", sigma);
+        Require.atLeast("--points", points, 2);
         ModelFile.Saved saved = input.saved();
         Dataset d = subset.of(input);
         long start = System.nanoTime();
@@ -133,6 +142,18 @@ final class HessianCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--layer and --per-layer exclude each other");
         }
         LinearOperator op = layer == null ? h : h.layer(layer);
+        if (Math.max(top, bottom) > op.dimension()) {
+            throw new IllegalArgumentException((top > op.dimension() ? "--top " + top : "--bottom " + bottom)
+                    + " asks for more eigenvalues than the " + op.dimension() + " parameters"
+                    + (layer == null ? "" : " of layer " + layer) + " have");
+        }
+        long denseBytes = 3L * 8 * op.dimension() * op.dimension();
+        if (dense && denseBytes > Runtime.getRuntime().maxMemory()) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "--dense needs the %d x %d Hessian and its "
+                    + "eigenvectors, about %.1f GB, more than the %.1f GB Java heap; use --top/--bottom, --layer or "
+                    + "--density instead", op.dimension(), op.dimension(), denseBytes / 1e9,
+                    Runtime.getRuntime().maxMemory() / 1e9));
+        }
         Operator operator = new Operator(op.dimension(), d.size(), h.loss(), layer);
         Spectrum.Result whole = spectrum(m).run(op);
         warnIfShort(whole.trace(), layer == null ? "" : " of layer " + layer);

@@ -45,6 +45,16 @@ public final class Main implements Runnable {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // Every number option of every command: NaN, Infinity and 1e999 are not values anything can use.
+        cl.registerConverter(Double.class, Main::finite);
+        cl.registerConverter(double.class, Main::finite);
+        // An empty path would silently mean the current folder: a run or report written all over it.
+        cl.registerConverter(java.nio.file.Path.class, text -> {
+            if (text.isBlank()) {
+                throw new CommandLine.TypeConversionException("an empty path names no file or folder");
+            }
+            return java.nio.file.Path.of(text);
+        });
         cl.setParameterExceptionHandler(Main::badParameter);
         cl.setExecutionExceptionHandler(Main::failed);
         return cl;
@@ -53,6 +63,19 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static double finite(String text) {
+        double v;
+        try {
+            v = Double.parseDouble(text.strip());
+        } catch (NumberFormatException e) {
+            throw new CommandLine.TypeConversionException("'" + text + "' is not a number");
+        }
+        if (!Double.isFinite(v)) {
+            throw new CommandLine.TypeConversionException("'" + text + "' is not a finite number");
+        }
+        return v;
     }
 
     private static int badParameter(CommandLine.ParameterException e, String[] args) {

@@ -3,6 +3,9 @@ package dev.softalign.cli;
 import dev.softalign.data.Dataset;
 import dev.softalign.data.Datasets;
 import dev.softalign.data.Split;
+import dev.softalign.io.FormatException;
+import dev.softalign.nn.Evaluation;
+import dev.softalign.nn.Mlp;
 import dev.softalign.nn.ModelFile;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -28,13 +31,29 @@ final class ModelOptions {
         return dataset != null ? dataset : saved().metadata().getOrDefault("dataset", Datasets.DEFAULT);
     }
 
-    /** The first n samples (null: all) of the named split, checked against the model's input size. */
+    /**
+     * The first n samples (null: all) of the named split, checked against the model: inputs and
+     * classes must match, the split must hold samples, and the model's loss on them must be finite
+     * (weights so large that the outputs overflow give no number worth printing).
+     */
     Dataset data(String split, Integer n) {
         Dataset d = select(Datasets.load(datasetName()), split, n);
-        int inputs = saved().net().inputSize();
-        if (d.features() != inputs) {
+        Mlp net = saved().net();
+        if (d.features() != net.inputSize()) {
             throw new IllegalArgumentException("--dataset " + datasetName() + " has " + d.features()
-                    + " features per sample but " + model + " expects " + inputs);
+                    + " features per sample but " + model + " expects " + net.inputSize());
+        }
+        if (d.classes() != net.outputSize()) {
+            throw new IllegalArgumentException("--dataset " + datasetName() + " has " + d.classes() + " classes but "
+                    + model + " has " + net.outputSize() + " outputs");
+        }
+        if (d.size() == 0) {
+            throw new IllegalArgumentException("--dataset " + datasetName() + ": the " + d.name() + " split holds no samples");
+        }
+        double loss = Evaluation.of(net, d).loss();
+        if (!Double.isFinite(loss)) {
+            throw new FormatException(model, "gives a loss of " + loss + " on " + d.name()
+                    + ": its weights are too large for its outputs to be computed");
         }
         return d;
     }

@@ -1,7 +1,9 @@
 package dev.softalign.data;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
+import java.io.InputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -35,44 +37,192 @@ public final class Idx {
     }
 
     /**
-     * Reads an image file and its label file into one dataset of shape {1, rows, cols}.
+     * Reads an image file and its label file into one dataset of shape {1, rows, cols}. The files
+     * are streamed: the header's declared size is checked against the file (raw) or the memory the
+     * Java heap can still give (gzip, whose size is known only after decompressing) before anything
+     * large is allocated.
      *
-     * @throws DataException naming the offending file if either file is missing or corrupt, a
-     *                       label lies outside [0, classes), or the counts differ
+     * @throws DataException naming the offending file if either file is missing, corrupt, empty or
+     *                       too large, a label lies outside [0, classes), or the counts differ
      */
     public static Dataset read(String name, Path images, Path labels, int classes) {
-        byte[] img = bytes(images);
-        byte[] lab = bytes(labels);
-
-        int[] dims = header(images, img, IMAGES_MAGIC, 3, "u8 images");
-        int n = dims[0], rows = dims[1], cols = dims[2];
-        if (rows <= 0 || cols <= 0) {
-            throw new DataException(images + ": wrong dims: " + n + " x " + rows + " x " + cols);
+        double[] x;
+        int[] dims;
+        try (Source img = new Source(images)) {
+            dims = img.header(IMAGES_MAGIC, 3, "u8 images");
+            int n = dims[0], rows = dims[1], cols = dims[2];
+            if (rows <= 0 || cols <= 0) {
+                throw new DataException(images + ": wrong dims: " + n + " x " + rows + " x " + cols);
+            }
+            if (n == 0) {
+                throw new DataException(images + ": holds no images (the header declares 0)");
+            }
+            long expected = (long) n * rows * cols;
+            if (expected > Integer.MAX_VALUE - 16) {
+                throw new DataException(images + ": wrong dims: " + n + " x " + rows + " x " + cols + " is too large");
+            }
+            img.checkRawLength(expected, "pixel");
+            long need = expected * Double.BYTES;
+            Runtime rt = Runtime.getRuntime();
+            long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+            if (need > free) {
+                throw new DataException(String.format(java.util.Locale.ROOT, "%s: declares %d images of %d x %d, which "
+                        + "need %.1f GB of memory as float64, more than the %.1f GB the Java heap has left "
+                        + "(SOFTALIGN_HEAP raises it)", images, n, rows, cols, need / 1e9, free / 1e9));
+            }
+            x = new double[(int) expected];
+            img.read(expected, "pixel", (buf, off, len, at) -> {
+                for (int i = 0; i < len; i++) {
+                    x[(int) at + i] = UNIT[buf[off + i] & 0xff];
+                }
+            });
         }
-        long expected = (long) n * rows * cols;
-        if (expected > Integer.MAX_VALUE - 16) {
-            throw new DataException(images + ": wrong dims: " + n + " x " + rows + " x " + cols + " is too large");
+        int n = dims[0];
+        int[] y;
+        try (Source lab = new Source(labels)) {
+            int m = lab.header(LABELS_MAGIC, 1, "u8 labels")[0];
+            lab.checkRawLength(m, "label");
+            if (m != n) {
+                throw new DataException(images + ": " + n + " images but " + labels + " has " + m + " labels");
+            }
+            y = new int[n];
+            lab.read(m, "label", (buf, off, len, at) -> {
+                for (int i = 0; i < len; i++) {
+                    y[(int) at + i] = buf[off + i] & 0xff;
+                }
+            });
         }
-        checkLength(images, img, 16, expected, "pixel");
-
-        int m = header(labels, lab, LABELS_MAGIC, 1, "u8 labels")[0];
-        checkLength(labels, lab, 8, m, "label");
-        if (m != n) {
-            throw new DataException(images + ": " + n + " images but " + labels + " has " + m + " labels");
-        }
-
-        double[] x = new double[(int) expected];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = UNIT[img[16 + i] & 0xff];
-        }
-        int[] y = new int[n];
         for (int i = 0; i < n; i++) {
-            y[i] = lab[8 + i] & 0xff;
             if (y[i] >= classes) {
                 throw new DataException(labels + ": label " + y[i] + " at index " + i + " outside [0, " + classes + ")");
             }
         }
-        return new Dataset(name, new int[] {1, rows, cols}, classes, x, y);
+        return new Dataset(name, new int[] {1, dims[1], dims[2]}, classes, x, y);
+    }
+
+    /** Receives bytes [at, at + len) of a file's body in buf[off ..]. */
+    private interface Chunk {
+        void accept(byte[] buf, int off, int len, long at);
+    }
+
+    /** One IDX file as a stream, gunzipped if it starts with the gzip magic 1f 8b. */
+    private static final class Source implements AutoCloseable {
+
+        private final Path file;
+        private final InputStream in;
+        private final boolean gzip;
+        private final long rawSize;
+        private int headerBytes;
+
+        Source(Path file) {
+            this.file = file;
+            try {
+                rawSize = Files.size(file);
+                InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+                raw.mark(2);
+                int b0 = raw.read();
+                int b1 = raw.read();
+                raw.reset();
+                gzip = b0 == 0x1f && b1 == 0x8b;
+                in = gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
+            } catch (NoSuchFileException e) {
+                throw new DataException(file + ": file not found", e);
+            } catch (IOException e) {
+                throw failure(e);
+            }
+        }
+
+        /** Checks the magic number and returns the dimension sizes that follow it. */
+        int[] header(int magic, int rank, String what) {
+            headerBytes = 4 + 4 * rank;
+            byte[] h = new byte[headerBytes];
+            int got = fill(h, 0, headerBytes);
+            if (got < 4) {
+                throw new DataException(file + ": truncated: " + got + " bytes, too short for an IDX header");
+            }
+            ByteBuffer buf = ByteBuffer.wrap(h);
+            int found = buf.getInt();
+            if (found != magic) {
+                throw new DataException(file + ": bad magic " + String.format("0x%08x", found)
+                        + ", expected " + String.format("0x%08x", magic) + " (" + what + ")");
+            }
+            if (got < headerBytes) {
+                throw new DataException(file + ": truncated: expected a " + headerBytes + "-byte header, found "
+                        + got + " bytes");
+            }
+            int[] dims = new int[rank];
+            for (int i = 0; i < rank; i++) {
+                dims[i] = buf.getInt();
+                if (dims[i] < 0) {
+                    throw new DataException(file + ": wrong dims: dimension " + i + " is " + dims[i]);
+                }
+            }
+            return dims;
+        }
+
+        /** For a raw file, the length check before anything is allocated. */
+        void checkRawLength(long expected, String what) {
+            if (!gzip) {
+                lengthCheck(rawSize - headerBytes, expected, what);
+            }
+        }
+
+        /** Streams exactly {@code expected} body bytes to the chunk and checks that nothing follows. */
+        void read(long expected, String what, Chunk chunk) {
+            byte[] buf = new byte[1 << 16];
+            long at = 0;
+            while (at < expected) {
+                int got = fill(buf, 0, (int) Math.min(buf.length, expected - at));
+                chunk.accept(buf, 0, got, at);
+                at += got;
+                if (got == 0) {
+                    break;
+                }
+            }
+            long extra = 0;
+            for (int got; (got = fill(buf, 0, buf.length)) > 0; ) {
+                extra += got;
+            }
+            lengthCheck(at + extra, expected, what);
+        }
+
+        private void lengthCheck(long found, long expected, String what) {
+            if (found < expected) {
+                throw new DataException(file + ": truncated: expected " + expected + " " + what + " bytes, found " + found);
+            }
+            if (found > expected) {
+                throw new DataException(file + ": " + (found - expected) + " trailing bytes after the " + expected + " "
+                        + what + " bytes the header announces");
+            }
+        }
+
+        /** Reads up to len bytes, fewer only at the end of the stream. */
+        private int fill(byte[] b, int off, int len) {
+            try {
+                return in.readNBytes(b, off, len);
+            } catch (IOException e) {
+                throw failure(e);
+            }
+        }
+
+        private DataException failure(IOException e) {
+            if (e instanceof EOFException) {
+                return new DataException(file + ": truncated gzip stream", e);
+            }
+            if (gzip) {
+                return new DataException(file + ": corrupt gzip data: " + e.getMessage(), e);
+            }
+            return new DataException(file + ": cannot read: " + e.getMessage(), e);
+        }
+
+        @Override
+        public void close() {
+            try {
+                in.close();
+            } catch (IOException e) {
+                // Read-only: nothing to lose.
+            }
+        }
     }
 
     /**
@@ -128,16 +278,26 @@ public final class Idx {
         }
     }
 
+    /**
+     * Written to a temporary file renamed into place: a dataset file is read often, and a
+     * half-written one would fail every later run. (data sits below io, so not via AtomicFiles.)
+     */
     static void writeBytes(Path file, byte[] data, boolean gzip) {
+        Path target = file.toAbsolutePath();
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            try (OutputStream out = gzip ? bestGzip(Files.newOutputStream(file)) : Files.newOutputStream(file)) {
+            Files.createDirectories(target.getParent());
+            try (OutputStream out = gzip ? bestGzip(Files.newOutputStream(tmp)) : Files.newOutputStream(tmp)) {
                 out.write(data);
             }
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException again) {
+                e.addSuppressed(again);
+            }
             throw new DataException(file + ": cannot write: " + e, e);
         }
     }
@@ -149,42 +309,5 @@ public final class Idx {
                 def.setLevel(java.util.zip.Deflater.BEST_COMPRESSION);
             }
         };
-    }
-
-    /** Checks the magic number and returns the dimension sizes that follow it. */
-    private static int[] header(Path file, byte[] b, int magic, int rank, String what) {
-        int headerBytes = 4 + 4 * rank;
-        if (b.length < 4) {
-            throw new DataException(file + ": truncated: " + b.length + " bytes, too short for an IDX header");
-        }
-        ByteBuffer buf = ByteBuffer.wrap(b);
-        int found = buf.getInt();
-        if (found != magic) {
-            throw new DataException(file + ": bad magic " + String.format("0x%08x", found)
-                    + ", expected " + String.format("0x%08x", magic) + " (" + what + ")");
-        }
-        if (b.length < headerBytes) {
-            throw new DataException(file + ": truncated: expected a " + headerBytes + "-byte header, found "
-                    + b.length + " bytes");
-        }
-        int[] dims = new int[rank];
-        for (int i = 0; i < rank; i++) {
-            dims[i] = buf.getInt();
-            if (dims[i] < 0) {
-                throw new DataException(file + ": wrong dims: dimension " + i + " is " + dims[i]);
-            }
-        }
-        return dims;
-    }
-
-    private static void checkLength(Path file, byte[] b, int headerBytes, long expected, String what) {
-        long found = b.length - headerBytes;
-        if (found < expected) {
-            throw new DataException(file + ": truncated: expected " + expected + " " + what + " bytes, found " + found);
-        }
-        if (found > expected) {
-            throw new DataException(file + ": " + (found - expected) + " trailing bytes after the " + expected + " "
-                    + what + " bytes the header announces");
-        }
     }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Computes cells on a fixed pool of threads of this JVM, each straight into its folder, within a
@@ -44,13 +45,21 @@ public final class LocalEngine implements Engine {
     @Override
     public void run(Experiment e, List<Cell> cells, Split data, CellStore store, BiConsumer<Cell, CellResult> done) {
         Sweep.Budget split = fixed != null ? fixed : Sweep.budget(threads, cells.size());
-        ExecutorService pool = Executors.newFixedThreadPool(split.cells());
         // One kernel per cell thread, reused by the cells that thread runs; idle kernel threads park.
         ThreadLocal<MatMul> kernels = ThreadLocal.withInitial(() -> MatMul.withThreads(split.kernelThreads()));
+        forEach(e, cells, split.cells(), cell -> done.accept(cell, e.run(cell, data, store.folder(cell), kernels.get())));
+    }
+
+    /**
+     * Runs work for every cell on a fixed pool of at most threads threads and waits for all of
+     * them (waiting threads park); the first failure is rethrown and the remaining work cancelled.
+     */
+    static void forEach(Experiment e, List<Cell> cells, int threads, Consumer<Cell> work) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, cells.size())));
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (Cell cell : cells) {
-                futures.add(pool.submit(() -> done.accept(cell, e.run(cell, data, store.folder(cell), kernels.get()))));
+                futures.add(pool.submit(() -> work.accept(cell)));
             }
             for (Future<?> f : futures) {
                 try {

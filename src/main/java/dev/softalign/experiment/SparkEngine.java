@@ -9,13 +9,8 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
@@ -64,7 +59,6 @@ final class SparkEngine implements Engine {
             conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
         }
         sc = new JavaSparkContext(SparkContext.getOrCreate(conf));
-        sc.setLogLevel("WARN");
     }
 
     /** Spark logs every step at INFO; embedded, only its warnings matter (unless the user configured log4j). */
@@ -87,40 +81,20 @@ final class SparkEngine implements Engine {
     @Override
     public void run(Experiment e, List<Cell> cells, Split data, CellStore store, BiConsumer<Cell, CellResult> done) {
         Broadcast<Data> b = broadcast(data);
-        ExecutorService driver = Executors.newFixedThreadPool(Math.max(1, Math.min(MAX_JOBS, cells.size())));
         try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (Cell cell : cells) {
-                String folder = store.folder(cell).toString();
-                Function<String, Computed> task = task(e, b, folder);
-                futures.add(driver.submit(() -> {
-                    sc.setJobDescription(e.id() + " " + cell.id());
-                    Computed c;
-                    try {
-                        c = sc.parallelize(List.of(Json.COMPACT.toJson(cell)), 1).map(task).collect().get(0);
-                    } catch (RuntimeException ex) {
-                        throw new IllegalStateException(e.id() + ": cell " + cell.id() + " failed on Spark: "
-                                + firstLine(ex), ex);
-                    }
-                    store.put(cell, c.files);
-                    done.accept(cell, Json.COMPACT.fromJson(c.result, CellResult.class));
-                }));
-            }
-            for (Future<?> f : futures) {
+            LocalEngine.forEach(e, cells, MAX_JOBS, cell -> {
+                Function<String, Computed> task = task(e, b, store.folder(cell).toString());
+                sc.setJobDescription(e.id() + " " + cell.id());
+                Computed c;
                 try {
-                    f.get();
-                } catch (ExecutionException ex) {
-                    if (ex.getCause() instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    throw new IllegalStateException(ex.getCause());
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e.id() + ": interrupted; finished cells are kept");
+                    c = sc.parallelize(List.of(Json.COMPACT.toJson(cell)), 1).map(task).collect().get(0);
+                } catch (RuntimeException ex) {
+                    throw new IllegalStateException(e.id() + ": cell " + cell.id() + " failed on Spark: " + firstLine(ex), ex);
                 }
-            }
+                store.put(cell, c.files());
+                done.accept(cell, Json.COMPACT.fromJson(c.result(), CellResult.class));
+            });
         } finally {
-            driver.shutdownNow();
             sc.cancelAllJobs();
         }
     }

@@ -82,10 +82,11 @@ public final class TrainConfig {
         check(batch >= 1, "--batch must be >= 1, got " + batch);
         check(lr > 0 && Double.isFinite(lr), "--lr must be a positive number, got " + lr);
         check(momentum >= 0 && momentum < 1, "--momentum must lie in [0, 1), got " + momentum);
-        check(weightDecay >= 0, "--weight-decay must be >= 0, got " + weightDecay);
-        check(clip >= 0, "--clip must be >= 0, got " + clip);
+        check(weightDecay >= 0 && Double.isFinite(weightDecay), "--weight-decay must be a finite number >= 0, got " + weightDecay);
+        check(clip >= 0 && Double.isFinite(clip), "--clip must be a finite number >= 0, got " + clip);
         check(logEvery >= 0, "--log-every must be >= 0, got " + logEvery);
-        check(feedbackScale > 0, "--feedback-scale must be > 0, got " + feedbackScale);
+        check(feedbackScale > 0 && Double.isFinite(feedbackScale), "--feedback-scale must be a finite number > 0, got "
+                + feedbackScale);
         check(align == null || (align >= 0 && align <= 1), "--align must lie in [0, 1], got " + align);
         Rule r = Rule.parse(rule, feedbackScale);
         check(align == null || r.alignable(), "--align applies to rules fa and kp, not " + rule);
@@ -96,6 +97,29 @@ public final class TrainConfig {
         Schedule.parse(schedule);
         check("F64".equals(saveDtype) || "F32".equals(saveDtype), "--save-dtype must be f64 or f32, got " + saveDtype);
         return this;
+    }
+
+    /**
+     * Refuses a network too large to hold before anything is allocated: each weight matrix must fit
+     * one Java array, and weights, feedback, gradients and optimizer state (about five copies of
+     * the parameters) the Java heap.
+     */
+    public void checkFits(int inputs, int classes) {
+        long params = 0;
+        long previous = inputs;
+        long heap = Runtime.getRuntime().maxMemory();
+        for (long layer = 0; layer <= depth; layer++) {
+            long out = layer == depth ? classes : width;
+            long matrix = previous * out;
+            check(matrix < Integer.MAX_VALUE - 8, "--width " + width + " makes a " + out + " x " + previous
+                    + " weight matrix, more than one array can hold (2^31 values)");
+            params += matrix + out;
+            previous = out;
+            // Checked per layer, so a huge --depth stops at the first layer too many.
+            check(params * 8 * 5 <= heap, String.format(Locale.ROOT, "--depth %d and --width %d make a network too "
+                    + "large to train in the %.1f GB Java heap (the first %d layers alone need about %.1f GB; "
+                    + "SOFTALIGN_HEAP raises the heap)", depth, width, heap / 1e9, layer + 1, params * 40 / 1e9));
+        }
     }
 
     private static void check(boolean ok, String message) {

@@ -82,6 +82,7 @@ public final class Trainer {
 
     /** The initialised model: forward weights, feedback by the rule, then the optional soft alignment. */
     public static Mlp initialize(TrainConfig c, Dataset train, MatMul kernel) {
+        c.checkFits(train.features(), train.classes());
         SplittableRandom rng = Seeds.stream(c.seed, Seeds.INIT, 0);
         int classes = train.classes();
         Mlp net = Mlp.create(Mlp.sizes(train.features(), c.depth, c.width, classes), Activation.parse(c.activation),
@@ -139,6 +140,10 @@ public final class Trainer {
     }
 
     private TrainedModel train(RunFolder folder) {
+        if (data.train().size() == 0 || data.test().size() == 0) {
+            throw new IllegalArgumentException("--dataset " + config.dataset + ": the " + (data.train().size() == 0
+                    ? data.train().name() : data.test().name()) + " split holds no samples");
+        }
         Rule rule = Rule.parse(config.rule, config.feedbackScale);
         Optimizer opt = Optimizer.parse(config.optimizer, config.momentum, config.weightDecay, config.nesterov);
         Schedule schedule = Schedule.parse(config.schedule);

@@ -59,12 +59,10 @@ final class Kernels {
         }
         try {
             // Reflection keeps this class loadable without the incubator module.
-            var constructor = Class.forName("dev.softalign.nn.VectorMatMul").getDeclaredConstructor(int.class,
-                    boolean.class);
+            var constructor = Class.forName("dev.softalign.nn.VectorMatMul").getDeclaredConstructor(int.class);
             IntFunction<MatMul> factory = threads -> {
                 try {
-                    // Comparison of the two ways to run helpers (bench); the loser goes once measured.
-                    return (MatMul) constructor.newInstance(threads, !"team".equals(System.getProperty("softalign.pool")));
+                    return (MatMul) constructor.newInstance(threads);
                 } catch (ReflectiveOperationException e) {
                     throw new IllegalStateException("cannot create the vector kernel", e);
                 }

@@ -5,8 +5,6 @@ import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -41,8 +39,10 @@ public final class VectorMatMul implements MatMul {
     /** n-block: bounds the packed-b buffer (KC x NC, 2 MiB). */
     static final int NC = roundUp(1024, NR);
     /**
-     * Below this many flops a second thread costs more than it saves. Measured with a warm (spinning)
-     * helper: 64^3 (0.5 MFLOP) gains 1.3x, 48^3 (0.2 MFLOP) breaks even.
+     * Below this many flops a second thread costs more than it saves. Measured with the earlier
+     * spinning helper (64^3, 0.5 MFLOP, gained 1.3x; 48^3 broke even); a parked worker takes longer
+     * to wake, so with the pool the break-even lies higher: a threshold to re-measure on a quiet
+     * machine (the products' bits do not depend on it).
      */
     static final double PARALLEL_FLOPS = 5e5;
     /** Idle pool workers exit after this long, so a kernel nobody uses any more leaves no threads behind. */
@@ -56,27 +56,19 @@ public final class VectorMatMul implements MatMul {
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     private final int threads;
-    private final boolean forkJoin;
     /** threads - 1 workers (null for one thread); the calling thread computes the first part itself. */
     private final ForkJoinPool pool;
-    private final Team team;
     /** Names this kernel's worker threads: prefix + index. */
     private final String namePrefix;
 
     /** @param threads how many threads share one product: the caller plus threads - 1 pool workers */
     public VectorMatMul(int threads) {
-        this(threads, true);
-    }
-
-    VectorMatMul(int threads, boolean forkJoin) {
         if (threads < 1) {
             throw new IllegalArgumentException("kernel threads must be >= 1, got " + threads);
         }
         this.threads = threads;
-        this.forkJoin = forkJoin;
         this.namePrefix = "softalign-kernel-" + POOLS.incrementAndGet() + "-";
-        this.pool = threads == 1 || !forkJoin ? null : newPool(threads - 1, namePrefix);
-        this.team = threads == 1 || forkJoin ? null : new Team(threads - 1, namePrefix);
+        this.pool = threads == 1 ? null : newPool(threads - 1, namePrefix);
     }
 
     private static ForkJoinPool newPool(int workers, String name) {
@@ -111,7 +103,7 @@ public final class VectorMatMul implements MatMul {
 
     @Override
     public String toString() {
-        return "vector x" + threads + (forkJoin ? "" : " team");
+        return "vector x" + threads;
     }
 
     @Override
@@ -142,25 +134,22 @@ public final class VectorMatMul implements MatMul {
         for (int t = 0; t < parts; t++) {
             jobs[t].set(p, splitRows, (int) ((long) tiles * t / parts), (int) ((long) tiles * (t + 1) / parts));
         }
-        if (forkJoin) {
-            forkJoin(jobs, parts);
-        } else {
-            team.run(jobs, parts);
-        }
-    }
-
-    /** Parts 1.. go to the pool, the caller computes part 0, then waits (parked) for the rest. */
-    private void forkJoin(Part[] jobs, int parts) {
+        // Parts 1.. go to the pool, the caller computes part 0, then waits (parked) for the rest.
         for (int t = 1; t < parts; t++) {
             jobs[t].reinitialize();
-            pool.execute((java.util.concurrent.ForkJoinTask<?>) jobs[t]);
+            pool.execute(jobs[t]);
         }
         try {
-            jobs[0].run();
+            jobs[0].compute();
         } finally {
-            // Even if our part failed, the others must finish before this thread reuses them.
+            // Even if a part failed, every part must finish before this thread reuses them.
             for (int t = 1; t < parts; t++) {
-                jobs[t].join();
+                jobs[t].quietlyJoin();
+            }
+        }
+        for (int t = 1; t < parts; t++) {
+            if (jobs[t].isCompletedAbnormally()) {
+                throw new IllegalStateException("matrix product failed in a kernel thread", jobs[t].getException());
             }
         }
     }
@@ -184,7 +173,7 @@ public final class VectorMatMul implements MatMul {
     }
 
     /** Tiles [lo, hi) of the split dimension. Boundaries sit on the global tile grid, so results do not depend on parts. */
-    private static final class Part extends RecursiveAction implements Runnable {
+    private static final class Part extends RecursiveAction {
 
         private Product p;
         private boolean splitRows;
@@ -200,101 +189,10 @@ public final class VectorMatMul implements MatMul {
 
         @Override
         protected void compute() {
-            run();
-        }
-
-        @Override
-        public void run() {
             if (splitRows) {
                 p.run(lo * MR, Math.min(p.m(), hi * MR), 0, p.n());
             } else {
                 p.run(0, p.m(), lo * NR, Math.min(p.n(), hi * NR));
-            }
-        }
-    }
-
-    /**
-     * Helper threads that park between jobs. The caller hands part t to helper t - 1, computes
-     * part 0, then takes back any part no helper has started (a busy machine) and parks until the
-     * started ones finish; either way the same code computes the same tiles.
-     */
-    private static final class Team {
-
-        private final Helper[] helpers;
-
-        Team(int size, String prefix) {
-            helpers = new Helper[size];
-            for (int i = 0; i < size; i++) {
-                helpers[i] = new Helper(prefix + i);
-                helpers[i].start();
-            }
-        }
-
-        synchronized void run(Part[] jobs, int parts) {
-            Thread caller = Thread.currentThread();
-            for (int t = 1; t < parts; t++) {
-                helpers[t - 1].submit(jobs[t], caller);
-            }
-            try {
-                jobs[0].run();
-            } finally {
-                for (int t = 1; t < parts; t++) {
-                    helpers[t - 1].await();
-                }
-            }
-        }
-    }
-
-    private static final class Helper extends Thread {
-
-        private final AtomicReference<Runnable> job = new AtomicReference<>();
-        private Runnable submitted; // caller side only
-        private volatile Thread waiter;
-        private volatile boolean done = true;
-        private volatile Throwable failure;
-
-        Helper(String name) {
-            super(name);
-            setDaemon(true);
-        }
-
-        void submit(Runnable r, Thread caller) {
-            failure = null;
-            done = false;
-            waiter = caller;
-            submitted = r;
-            job.set(r);
-            LockSupport.unpark(this);
-        }
-
-        void await() {
-            if (job.compareAndSet(submitted, null)) {
-                submitted.run();
-                return;
-            }
-            while (!done) {
-                LockSupport.park(this);
-            }
-            if (failure != null) {
-                throw new IllegalStateException("matrix product failed in a kernel thread", failure);
-            }
-        }
-
-        @Override
-        public void run() {
-            while (true) {
-                Runnable r = job.getAndSet(null);
-                if (r == null) {
-                    LockSupport.park(this);
-                    continue;
-                }
-                try {
-                    r.run();
-                } catch (Throwable e) {
-                    failure = e;
-                }
-                done = true;
-                LockSupport.unpark(waiter);
             }
         }
     }

@@ -4,8 +4,10 @@ import dev.softalign.io.AtomicFiles;
 import dev.softalign.io.IoFailure;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -112,8 +114,48 @@ public final class Report {
         }
     }
 
-    /** Writes dir/index.html and its files; returns index.html. */
+    /**
+     * Writes dir/index.html and its files; returns index.html. Everything is first written into a
+     * hidden folder inside dir and moved into place only when all of it is written, index.html
+     * last: a failure (a full disk) leaves dir as it was, and a folder created here is removed.
+     */
     public Path write(Path dir, ImageFormat format) {
+        boolean created = !Files.exists(dir);
+        Path stage = dir.resolve(STAGING);
+        try {
+            AtomicFiles.deleteTree(stage);
+            Files.createDirectories(stage);
+            writeInto(stage, format);
+            List<Path> files;
+            try (var list = Files.list(stage)) {
+                files = list.sorted(Comparator.comparing((Path p) -> p.getFileName().toString().equals("index.html"))
+                        .thenComparing(Path::getFileName)).toList();
+            }
+            for (Path f : files) {
+                AtomicFiles.rename(f, dir.resolve(f.getFileName()));
+            }
+            AtomicFiles.deleteTree(stage);
+        } catch (IOException | RuntimeException e) {
+            try {
+                AtomicFiles.deleteTree(stage);
+                if (created) {
+                    Files.deleteIfExists(dir);
+                }
+            } catch (IOException | RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            if (e instanceof IOException io) {
+                throw IoFailure.of(dir, "cannot write the report", io);
+            }
+            throw (RuntimeException) e;
+        }
+        return dir.resolve("index.html");
+    }
+
+    /** Where {@link #write} puts a report until all of it is written. */
+    static final String STAGING = ".report-in-progress";
+
+    private void writeInto(Path dir, ImageFormat format) {
         StringBuilder body = new StringBuilder();
         body.append("<h1>").append(Html.escape(title)).append("</h1>\n");
         int figureNumber = 0;
@@ -156,9 +198,7 @@ public final class Report {
                         .append("<p class=\"data\"><a href=\"verdict.csv\">data (CSV)</a></p>\n");
             }
         }
-        Path index = dir.resolve("index.html");
-        AtomicFiles.writeString(index, Html.page(title, body.toString()));
-        return index;
+        AtomicFiles.writeString(dir.resolve("index.html"), Html.page(title, body.toString()));
     }
 
     public static Table verdictTable(List<Verdict> verdicts) {

@@ -41,6 +41,12 @@ public final class RunReport {
         if (epoch.length == 0) {
             throw new dev.softalign.io.FormatException(metricsFile, "has no rows");
         }
+        for (int r = 0; r < epoch.length; r++) {
+            if (!Double.isFinite(epoch[r])) {
+                throw new dev.softalign.io.FormatException(metricsFile, "line " + (r + 2) + ": epoch is " + epoch[r]);
+            }
+        }
+        String gaps = nonFinite(m);
         Path configFile = dir.resolve("config.json");
         JsonObject config = Files.isRegularFile(configFile) ? Json.read(configFile, JsonObject.class) : new JsonObject();
         String name = dir.toAbsolutePath().normalize().getFileName().toString();
@@ -50,7 +56,7 @@ public final class RunReport {
         rep.text(String.format(Locale.ROOT, "%s, trained for %d epochs. Final test accuracy %.2f%%, test loss %.4f; "
                 + "final train accuracy %.2f%%, train loss %.4f.%s", describe(config), (int) epoch[last],
                 100 * m.get("test_accuracy")[last], m.get("test_loss")[last], 100 * m.get("train_accuracy")[last],
-                m.get("train_loss")[last], timing(dir)));
+                m.get("train_loss")[last], timing(dir)) + gaps);
         rep.figure(new Figure("loss", "Loss per epoch", "Training loss (mean over each epoch's mini-batches) and test "
                 + "loss after each epoch, log scale. Epoch 0 is the initialised network.",
                 new Lines("epoch", "loss", List.of(Series.of("train", epoch, m.get("train_loss")),
@@ -88,6 +94,30 @@ public final class RunReport {
         rep.table("final-metrics", "Final metrics", "The last row of metrics.csv (epoch " + (int) epoch[last] + ").",
                 Table.create("final", metric, fin));
         return rep;
+    }
+
+    /**
+     * Turns infinities into gaps (NaN) so the charts draw the finite points, and says where they
+     * were: a diverged evaluation must show as missing, not as a number or a chart error.
+     */
+    static String nonFinite(Map<String, double[]> m) {
+        double[] epoch = m.get("epoch");
+        StringBuilder notes = new StringBuilder();
+        for (Map.Entry<String, double[]> e : m.entrySet()) {
+            List<String> where = new ArrayList<>();
+            double[] v = e.getValue();
+            for (int r = 0; r < v.length; r++) {
+                if (Double.isInfinite(v[r])) {
+                    where.add(RunReport.format(epoch[r]) + " (" + v[r] + ")");
+                    v[r] = Double.NaN;
+                }
+            }
+            if (!where.isEmpty()) {
+                notes.append(" ").append(e.getKey()).append(" is infinite at epoch ").append(String.join(", ", where))
+                        .append(": those points are left out of the charts.");
+            }
+        }
+        return notes.toString();
     }
 
     private static String describe(JsonObject c) {

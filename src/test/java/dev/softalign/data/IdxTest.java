@@ -175,4 +175,25 @@ class IdxTest {
         Path missing = dir.resolve("missing");
         assertFails(missing, "file not found", () -> Idx.read("r", missing, lab, 10));
     }
+
+    @Test
+    void emptyFilesAreRefused() throws IOException {
+        Path img = file("empty-img", imagesFile(Idx.IMAGES_MAGIC, 0, 28, 28, 0));
+        Path lab = file("empty-lab", labelsFile(Idx.LABELS_MAGIC, 0, 0));
+        DataException e = assertThrows(DataException.class, () -> Idx.read("e", img, lab, 10));
+        assertEquals(img + ": holds no images (the header declares 0)", e.getMessage());
+    }
+
+    @Test
+    void aSmallGzipDeclaringMoreThanTheHeapIsRefusedBeforeAllocating() throws IOException {
+        // 2.7 million 28x28 images need 17 GB as float64; the gzip holds the header and a few pixels.
+        int n = (Integer.MAX_VALUE - 16) / 784;
+        Path img = file("huge.gz", gzip(imagesFile(Idx.IMAGES_MAGIC, n, 28, 28, 1000)));
+        Path lab = file("huge-lab", labelsFile(Idx.LABELS_MAGIC, n, 0));
+        long heap = Runtime.getRuntime().maxMemory();
+        org.junit.jupiter.api.Assumptions.assumeTrue(heap < 16e9, "the test JVM's heap could hold it");
+        DataException e = assertThrows(DataException.class, () -> Idx.read("h", img, lab, 10));
+        assertTrue(e.getMessage().startsWith(img + ": declares " + n + " images of 28 x 28, which need 17.2 GB of memory "
+                + "as float64, more than the "), e.getMessage());
+    }
 }

@@ -303,4 +303,24 @@ class SafeTensorsTest {
         System.arraycopy(b, 0, c, a.length, b.length);
         return c;
     }
+
+    @Test
+    void metadataBytesDoNotDependOnTheMapsOrder(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        java.util.Map<String, String> ordered = new java.util.LinkedHashMap<>();
+        ordered.put("steps", "12");
+        ordered.put("epoch", "3");
+        ordered.put("alpha", "x");
+        java.util.Map<String, String> reversed = new java.util.LinkedHashMap<>();
+        reversed.put("alpha", "x");
+        reversed.put("epoch", "3");
+        reversed.put("steps", "12");
+        java.util.Map<String, Tensor> t = java.util.Map.of("w", Tensor.vector(new double[] {1, 2}));
+        SafeTensors.write(tmp.resolve("a"), t, ordered);
+        SafeTensors.write(tmp.resolve("b"), t, reversed);
+        SafeTensors.write(tmp.resolve("c"), t, java.util.Map.of("steps", "12", "epoch", "3", "alpha", "x"));
+        byte[] a = Files.readAllBytes(tmp.resolve("a"));
+        assertArrayEquals(a, Files.readAllBytes(tmp.resolve("b")));
+        assertArrayEquals(a, Files.readAllBytes(tmp.resolve("c")));
+        assertTrue(new String(a, StandardCharsets.UTF_8).contains("{\"alpha\":\"x\",\"epoch\":\"3\",\"steps\":\"12\"}"));
+    }
 }

@@ -139,4 +139,30 @@ class TrainerTest {
         assertEquals(0.99, w[0], 1e-9);
         assertEquals(-1.99, w[1], 1e-9);
     }
+
+    @Test
+    void float32CheckpointsResumeExactly() throws IOException {
+        TrainConfig c = config().saveDtype("F32");
+        Trainer.of(c, DATA).out(tmp.resolve("full")).run();
+        TrainingListener crash = new TrainingListener() {
+            @Override
+            public void epoch(EpochMetrics m) {
+                if (m.epoch() == 1) {
+                    throw new IllegalStateException("power cut");
+                }
+            }
+        };
+        assertThrows(IllegalStateException.class, () -> Trainer.of(c, DATA).out(tmp.resolve("part")).listener(crash).run());
+        Trainer.of(c, DATA).out(tmp.resolve("part")).resume(true).run();
+        for (String f : new String[] {"metrics.csv", "model.safetensors", "optimizer.safetensors"}) {
+            assertArrayEquals(read(tmp.resolve("full").resolve(f)), read(tmp.resolve("part").resolve(f)), f);
+        }
+    }
+
+    @Test
+    void emptySplitsAreRefused() {
+        Split empty = new Split(DATA.train().first(0), DATA.test());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.of(config(), empty).run());
+        assertTrue(e.getMessage().endsWith("split holds no samples"), e.getMessage());
+    }
 }
