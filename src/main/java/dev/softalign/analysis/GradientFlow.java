@@ -109,9 +109,13 @@ public final class GradientFlow {
         double[] normT = new double[layers];
         double[] normR = new double[layers];
         double[] cos = new double[layers];
+        double[] flatT = gt.toFlat();
+        double[] flatR = gr.toFlat();
         for (int i = 0; i < layers; i++) {
-            double[] t = concat(gt.weight[i].data, gt.bias[i].data);
-            double[] r = concat(gr.weight[i].data, gr.bias[i].data);
+            int from = net.layout().weightOffset(i);
+            int to = from + net.layout().layerSize(i);
+            double[] t = Arrays.copyOfRange(flatT, from, to);
+            double[] r = Arrays.copyOfRange(flatR, from, to);
             normT[i] = Vectors.norm(t);
             normR[i] = Vectors.norm(r);
             cos[i] = Vectors.cosine(t, r);
@@ -139,12 +143,6 @@ public final class GradientFlow {
             out[i] = s; // (sum_j n ||col_j||) / n
         }
         return out;
-    }
-
-    private static double[] concat(double[] a, double[] b) {
-        double[] c = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, c, a.length, b.length);
-        return c;
     }
 
     /** Per layer, singular values of J_l on the first count samples of the pass. */

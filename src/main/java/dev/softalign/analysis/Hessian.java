@@ -7,6 +7,7 @@ import dev.softalign.nn.Gradients;
 import dev.softalign.nn.Layer;
 import dev.softalign.nn.MatMul;
 import dev.softalign.nn.Mlp;
+import dev.softalign.nn.ParameterLayout;
 import dev.softalign.nn.Pass;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -45,8 +46,7 @@ public final class Hessian implements LinearOperator {
     private final int chunk;
     private final int chunks;
     private final int dim;
-    private final int[] weightOffset;
-    private final int[] biasOffset;
+    private final ParameterLayout layout;
     private final MatMul mm;
     private final boolean curved;
     private final R064Store[] v;
@@ -125,28 +125,22 @@ public final class Hessian implements LinearOperator {
         Activation act = net.activation();
         this.curved = act != Activation.RELU && act != Activation.IDENTITY;
         int layers = net.layerCount();
-        weightOffset = new int[layers];
-        biasOffset = new int[layers];
+        layout = net.layout();
         v = new R064Store[layers];
         c = new R064Store[layers];
         gw = new R064Store[layers];
         gw2 = new R064Store[layers];
         active = new boolean[layers];
-        int o = 0;
         int maxOut = 0;
         for (int i = 0; i < layers; i++) {
             Layer l = net.layer(i);
-            weightOffset[i] = o;
-            o += l.out() * l.in();
-            biasOffset[i] = o;
-            o += l.out();
             v[i] = R064Store.FACTORY.make(l.out(), l.in());
             c[i] = R064Store.FACTORY.make(l.out(), 1);
             gw[i] = R064Store.FACTORY.make(l.out(), l.in());
             gw2[i] = R064Store.FACTORY.make(l.out(), l.in());
             maxOut = Math.max(maxOut, l.out());
         }
-        dim = o;
+        dim = layout.size();
         gb = new double[maxOut];
         long perSample = 2L * net.inputSize();
         for (int i = 0; i < layers; i++) {
@@ -165,10 +159,7 @@ public final class Hessian implements LinearOperator {
             net.load(p, data, null, k * this.chunk);
             total += w * net.forward(p);
             net.backward(p, BackwardPath.TRUE, g, false);
-            double[] flat = g.toFlat();
-            for (int i = 0; i < dim; i++) {
-                grad[i] += w * flat[i];
-            }
+            g.addTo(grad, w);
         }
         loss = total;
         gradient = grad;
@@ -224,13 +215,12 @@ public final class Hessian implements LinearOperator {
 
     /** Offset of layer i's block (its weight, then its bias) in the flat parameter vector. */
     public int layerOffset(int i) {
-        return weightOffset[i];
+        return layout.weightOffset(i);
     }
 
     /** Size of layer i's block: its weights and biases. */
     public int layerSize(int i) {
-        Layer l = net.layer(i);
-        return l.out() * l.in() + l.out();
+        return layout.layerSize(i);
     }
 
     public int layerCount() {
@@ -259,9 +249,8 @@ public final class Hessian implements LinearOperator {
                     + in.length + " and " + out.length);
         }
         Arrays.fill(out, 0);
+        layout.scatter(in, v, c);
         for (int i = 0; i < v.length; i++) {
-            System.arraycopy(in, weightOffset[i], v[i].data, 0, v[i].data.length);
-            System.arraycopy(in, biasOffset[i], c[i].data, 0, c[i].data.length);
             active[i] = !allZero(v[i].data) || !allZero(c[i].data);
         }
         for (int k = 0; k < chunks; k++) {
@@ -275,7 +264,7 @@ public final class Hessian implements LinearOperator {
         if (i < 0 || i >= net.layerCount()) {
             throw new IllegalArgumentException("layer " + i + " outside [0, " + net.layerCount() + ")");
         }
-        int from = weightOffset[i];
+        int from = layout.weightOffset(i);
         int size = layerSize(i);
         double[] full = new double[dim];
         double[] fullOut = new double[dim];
@@ -400,7 +389,7 @@ public final class Hessian implements LinearOperator {
                 add(gw[i].data, gw2[i].data);
             }
             double[] g = gw[i].data;
-            int o = weightOffset[i];
+            int o = layout.weightOffset(i);
             for (int q = 0; q < g.length; q++) {
                 out[o + q] += weight * g[q];
             }
@@ -412,7 +401,7 @@ public final class Hessian implements LinearOperator {
                     gb[r] += rd[col + r];
                 }
             }
-            o = biasOffset[i];
+            o = layout.biasOffset(i);
             for (int r = 0; r < rows; r++) {
                 out[o + r] += weight * gb[r];
             }

@@ -233,8 +233,8 @@ public final class Landscape {
      */
     public static double[] filterNormalizedDirection(Mlp net, SplittableRandom rng) {
         double[] d = new double[net.parameterCount()];
-        int o = 0;
         for (int l = 0; l < net.layerCount(); l++) {
+            int o = net.layout().weightOffset(l); // the bias entries stay zero
             Layer layer = net.layer(l);
             int rows = layer.out();
             int cols = layer.in();
@@ -254,7 +254,6 @@ public final class Landscape {
                     d[o + r + c * rows] *= scale;
                 }
             }
-            o += rows * cols + rows; // the bias direction stays zero
         }
         return d;
     }

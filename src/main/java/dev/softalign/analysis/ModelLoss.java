@@ -79,22 +79,10 @@ public final class ModelLoss implements DifferentiableLoss {
             if (grad != null) {
                 net.backward(p, BackwardPath.TRUE, g, false);
                 // Batch-mean gradients, weighted back to a mean over the whole set.
-                addFlat(grad, (double) m / n);
+                g.addTo(grad, (double) m / n);
             }
         }
         lastAccuracy = (double) correct / n;
         return loss / n;
-    }
-
-    private void addFlat(double[] out, double scale) {
-        int o = 0;
-        for (int i = 0; i < g.weight.length; i++) {
-            for (double v : g.weight[i].data) {
-                out[o++] += scale * v;
-            }
-            for (double v : g.bias[i].data) {
-                out[o++] += scale * v;
-            }
-        }
     }
 }

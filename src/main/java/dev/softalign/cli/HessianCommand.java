@@ -147,6 +147,13 @@ final class HessianCommand implements Callable<Integer> {
                     + " asks for more eigenvalues than the " + op.dimension() + " parameters"
                     + (layer == null ? "" : " of layer " + layer) + " have");
         }
+        long denseBytes = 3L * 8 * op.dimension() * op.dimension();
+        if (dense && denseBytes > Runtime.getRuntime().maxMemory()) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "--dense needs the %d x %d Hessian and its "
+                    + "eigenvectors, about %.1f GB, more than the %.1f GB Java heap; use --top/--bottom, --layer or "
+                    + "--density instead", op.dimension(), op.dimension(), denseBytes / 1e9,
+                    Runtime.getRuntime().maxMemory() / 1e9));
+        }
         Operator operator = new Operator(op.dimension(), d.size(), h.loss(), layer);
         Spectrum.Result whole = spectrum(m).run(op);
         warnIfShort(whole.trace(), layer == null ? "" : " of layer " + layer);

@@ -48,6 +48,13 @@ public final class Main implements Runnable {
         // Every number option of every command: NaN, Infinity and 1e999 are not values anything can use.
         cl.registerConverter(Double.class, Main::finite);
         cl.registerConverter(double.class, Main::finite);
+        // An empty path would silently mean the current folder: a run or report written all over it.
+        cl.registerConverter(java.nio.file.Path.class, text -> {
+            if (text.isBlank()) {
+                throw new CommandLine.TypeConversionException("an empty path names no file or folder");
+            }
+            return java.nio.file.Path.of(text);
+        });
         cl.setParameterExceptionHandler(Main::badParameter);
         cl.setExecutionExceptionHandler(Main::failed);
         return cl;

@@ -9,50 +9,269 @@ import java.util.Locale;
 /**
  * The size of a reproduction: data, architecture, epochs, seeds and the optimiser, shared by every
  * rule so that the comparison is fair (same data order per seed, same learning rate, same epochs).
- *
- * @param trainSamples cut the training set to its first n samples (0: all)
- * @param curveDepth the depth of the training-curve experiment
- * @param probeSamples training samples on which the angle between the rule's update and the true gradient is measured
- * @param analysisDepth depth of the flatness and robustness experiments (figures 4, 5); gradient flow uses curveDepth
- * @param analysisSamples samples of the Hessian, gradient-flow, attack and corruption subsets (figures 3-5)
- * @param robustAligns alignment degrees a swept by the robustness experiment (figure 5), BP beside them
- * @param pgdSteps steps of the L-inf PGD attack (figure 5)
- * @param rationale why these hyper-parameters, in a sentence for the reports
+ * Built by name ({@link #builder}, or {@link #toBuilder} to vary a preset), never by position: each
+ * setter of the {@link Builder} documents its field.
  */
-public record Preset(String name, String dataset, int trainSamples, int testSamples, int width, int[] depths,
-        int epochs, int curveDepth, int curveEpochs, int seeds, double[] aligns, double lr, double momentum,
-        int batch, int probeSamples, int analysisDepth, int analysisSamples, double[] robustAligns, int pgdSteps,
-        String rationale) {
+public final class Preset {
 
     /** Seconds, not minutes: synthetic blobs, tiny networks. For tests. */
-    public static final Preset TEST = new Preset("test", "blobs", 400, 200, 16, new int[] {1, 3}, 2, 2, 3, 2,
-            new double[] {0.9}, 0.01, 0.9, 50, 64, 2, 100, new double[] {0, 0.5, 1}, 3,
-            "A tiny synthetic preset that exercises the whole pipeline in seconds; its numbers mean nothing.");
+    public static final Preset TEST = builder("test", "blobs").trainSamples(400).testSamples(200).width(16)
+            .depths(1, 3).epochs(2).curveDepth(2).curveEpochs(3).seeds(2).aligns(0.9).lr(0.01).momentum(0.9).batch(50)
+            .probeSamples(64).analysisDepth(2).analysisSamples(100).robustAligns(0, 0.5, 1).pgdSteps(3)
+            .rationale("A tiny synthetic preset that exercises the whole pipeline in seconds; its numbers mean nothing.")
+            .build();
 
     /**
      * Minutes on 2 cores, offline, on the bundled 10k/2k Fashion-MNIST subset. The learning rate is
      * the one shared rate at which BP and aligned FA train at every depth; plain FA is allowed to fail
      * at it, as the paper claims it does.
      */
-    public static final Preset QUICK = new Preset("quick", "fashion-mnist-small", 0, 0, 128, new int[] {2, 4, 6, 8}, 4,
-            6, 8, 3, new double[] {0.5, 0.9}, 0.001, 0.9, 64, 512, 4, 1000, new double[] {0, 0.5, 0.75, 0.9, 1}, 20,
-            "The learning rate comes from a pilot at depth 8, width 128, 4 epochs, seed 1, over the grid {0.01, 0.003, "
-                    + "0.001}: at 0.01 plain FA and FA a=0.9 blew up (training loss above 1e24) and FA a=0.5 stayed at "
-                    + "chance; at 0.003 plain FA and FA a=0.5 blew up; BP trained at both (82%, 81% test accuracy). "
+    public static final Preset QUICK = builder("quick", "fashion-mnist-small").width(128).depths(2, 4, 6, 8).epochs(4)
+            .curveDepth(6).curveEpochs(8).seeds(3).aligns(0.5, 0.9).lr(0.001).momentum(0.9).batch(64).probeSamples(512)
+            .analysisDepth(4).analysisSamples(1000).robustAligns(0, 0.5, 0.75, 0.9, 1).pgdSteps(20)
+            .rationale("The learning rate comes from a pilot at depth 8, width 128, 4 epochs, seed 1, over the grid {0.01, "
+                    + "0.003, 0.001}: at 0.01 plain FA and FA a=0.9 blew up (training loss above 1e24) and FA a=0.5 stayed "
+                    + "at chance; at 0.003 plain FA and FA a=0.5 blew up; BP trained at both (82%, 81% test accuracy). "
                     + "0.001 is the largest rate at which no rule blew up (BP 76%, FA 36%, FA a=0.5 55%, FA a=0.9 76%), "
                     + "so plain FA's weakness at depth is not an artefact of a rate too large for it. Width, depths and "
                     + "epochs keep `reproduce all --quick` within minutes on 2 cores; figures 4 and 5 train at depth 4 and "
                     + "measure on 1000-sample subsets (Hessian, attacks with PGD-20, corruptions); 3 seeds, as the lab's "
-                    + "earlier paper used 3 trials.");
+                    + "earlier paper used 3 trials.")
+            .build();
 
     /** The faithful run: full Fashion-MNIST (fetch it first with datasets/fetch), more epochs, 3 seeds. */
-    public static final Preset FULL = new Preset("full", "fashion-mnist", 0, 0, 256, new int[] {2, 4, 6, 8, 10}, 20,
-            8, 30, 3, new double[] {0.25, 0.5, 0.75, 0.9}, 0.001, 0.9, 64, 1024, 6, 2000,
-            new double[] {0, 0.25, 0.5, 0.75, 0.9, 1}, 20,
-            "The quick preset's shared learning rate (0.001, the largest of its pilot grid at which no rule blew "
-                    + "up at depth 8), on the full data with the lab's earlier setup: SGD with momentum 0.9 "
+    public static final Preset FULL = builder("full", "fashion-mnist").width(256).depths(2, 4, 6, 8, 10).epochs(20)
+            .curveDepth(8).curveEpochs(30).seeds(3).aligns(0.25, 0.5, 0.75, 0.9).lr(0.001).momentum(0.9).batch(64)
+            .probeSamples(1024).analysisDepth(6).analysisSamples(2000).robustAligns(0, 0.25, 0.5, 0.75, 0.9, 1)
+            .pgdSteps(20)
+            .rationale("The quick preset's shared learning rate (0.001, the largest of its pilot grid at which no rule "
+                    + "blew up at depth 8), on the full data with the lab's earlier setup: SGD with momentum 0.9 "
                     + "and 3 trials; width 256 and depths up to 10 as in the likely figure 1; figures 4 and 5 at depth 6 "
-                    + "on 2000-sample subsets, PGD-20.");
+                    + "on 2000-sample subsets, PGD-20.")
+            .build();
+
+    private final Builder b;
+
+    private Preset(Builder b) {
+        this.b = b.copy();
+    }
+
+    /** A preset named name on dataset; every other field is set by name on the builder. */
+    public static Builder builder(String name, String dataset) {
+        return new Builder(name, dataset);
+    }
+
+    /** A builder holding this preset's fields, to vary some of them. */
+    public Builder toBuilder() {
+        return b.copy();
+    }
+
+    public String name() {
+        return b.name;
+    }
+
+    public String dataset() {
+        return b.dataset;
+    }
+
+    /** Training samples kept (the first n; 0: all). */
+    public int trainSamples() {
+        return b.trainSamples;
+    }
+
+    /** Test samples kept (the first n; 0: all). */
+    public int testSamples() {
+        return b.testSamples;
+    }
+
+    public int width() {
+        return b.width;
+    }
+
+    /** Hidden-layer counts swept by the depth experiment (figure 1). */
+    public int[] depths() {
+        return b.depths.clone();
+    }
+
+    public int epochs() {
+        return b.epochs;
+    }
+
+    /** Depth of the training-curve and gradient-flow experiments (figures 2, 3). */
+    public int curveDepth() {
+        return b.curveDepth;
+    }
+
+    public int curveEpochs() {
+        return b.curveEpochs;
+    }
+
+    public int seeds() {
+        return b.seeds;
+    }
+
+    /** Soft-alignment degrees a compared with BP and plain FA (figures 1-4). */
+    public double[] aligns() {
+        return b.aligns.clone();
+    }
+
+    public double lr() {
+        return b.lr;
+    }
+
+    public double momentum() {
+        return b.momentum;
+    }
+
+    public int batch() {
+        return b.batch;
+    }
+
+    /** Training samples on which the angle between the rule's update and the true gradient is measured. */
+    public int probeSamples() {
+        return b.probeSamples;
+    }
+
+    /** Depth of the flatness and robustness experiments (figures 4, 5). */
+    public int analysisDepth() {
+        return b.analysisDepth;
+    }
+
+    /** Samples of the Hessian, gradient-flow, attack and corruption subsets (figures 3-5). */
+    public int analysisSamples() {
+        return b.analysisSamples;
+    }
+
+    /** Alignment degrees swept by the robustness experiment (figure 5), BP beside them. */
+    public double[] robustAligns() {
+        return b.robustAligns.clone();
+    }
+
+    /** Steps of the L-inf PGD attack (figure 5). */
+    public int pgdSteps() {
+        return b.pgdSteps;
+    }
+
+    /** Why these hyper-parameters, in a sentence for the reports. */
+    public String rationale() {
+        return b.rationale;
+    }
+
+    /** Sets the fields of a {@link Preset} by name; {@link #build} checks them. */
+    public static final class Builder {
+
+        private final String name;
+        private final String dataset;
+        private int trainSamples;
+        private int testSamples;
+        private int width;
+        private int[] depths = new int[0];
+        private int epochs;
+        private int curveDepth;
+        private int curveEpochs;
+        private int seeds;
+        private double[] aligns = new double[0];
+        private double lr;
+        private double momentum;
+        private int batch;
+        private int probeSamples;
+        private int analysisDepth;
+        private int analysisSamples;
+        private double[] robustAligns = new double[0];
+        private int pgdSteps;
+        private String rationale = "";
+
+        private Builder(String name, String dataset) {
+            this.name = name;
+            this.dataset = dataset;
+        }
+
+        public Builder trainSamples(int v) { trainSamples = v; return this; }
+
+        public Builder testSamples(int v) { testSamples = v; return this; }
+
+        public Builder width(int v) { width = v; return this; }
+
+        public Builder depths(int... v) { depths = v.clone(); return this; }
+
+        public Builder epochs(int v) { epochs = v; return this; }
+
+        public Builder curveDepth(int v) { curveDepth = v; return this; }
+
+        public Builder curveEpochs(int v) { curveEpochs = v; return this; }
+
+        public Builder seeds(int v) { seeds = v; return this; }
+
+        public Builder aligns(double... v) { aligns = v.clone(); return this; }
+
+        public Builder lr(double v) { lr = v; return this; }
+
+        public Builder momentum(double v) { momentum = v; return this; }
+
+        public Builder batch(int v) { batch = v; return this; }
+
+        public Builder probeSamples(int v) { probeSamples = v; return this; }
+
+        public Builder analysisDepth(int v) { analysisDepth = v; return this; }
+
+        public Builder analysisSamples(int v) { analysisSamples = v; return this; }
+
+        public Builder robustAligns(double... v) { robustAligns = v.clone(); return this; }
+
+        public Builder pgdSteps(int v) { pgdSteps = v; return this; }
+
+        public Builder rationale(String v) { rationale = v; return this; }
+
+        private Builder copy() {
+            Builder c = new Builder(name, dataset);
+            c.trainSamples = trainSamples;
+            c.testSamples = testSamples;
+            c.width = width;
+            c.depths = depths.clone();
+            c.epochs = epochs;
+            c.curveDepth = curveDepth;
+            c.curveEpochs = curveEpochs;
+            c.seeds = seeds;
+            c.aligns = aligns.clone();
+            c.lr = lr;
+            c.momentum = momentum;
+            c.batch = batch;
+            c.probeSamples = probeSamples;
+            c.analysisDepth = analysisDepth;
+            c.analysisSamples = analysisSamples;
+            c.robustAligns = robustAligns.clone();
+            c.pgdSteps = pgdSteps;
+            c.rationale = rationale;
+            return c;
+        }
+
+        /** The preset; a field left unset or out of range is an IllegalArgumentException naming it. */
+        public Preset build() {
+            check(name != null && !name.isEmpty() && dataset != null && !dataset.isEmpty(), "name and dataset");
+            check(width >= 1, "width");
+            check(depths.length >= 1 && Arrays.stream(depths).allMatch(d -> d >= 1), "depths");
+            check(epochs >= 1, "epochs");
+            check(curveDepth >= 1, "curveDepth");
+            check(curveEpochs >= 1, "curveEpochs");
+            check(seeds >= 1, "seeds");
+            check(lr > 0 && Double.isFinite(lr), "lr");
+            check(momentum >= 0 && momentum < 1, "momentum");
+            check(batch >= 1, "batch");
+            check(trainSamples >= 0 && testSamples >= 0 && probeSamples >= 0, "trainSamples, testSamples, probeSamples");
+            check(analysisDepth >= 1, "analysisDepth");
+            check(analysisSamples >= 1, "analysisSamples");
+            check(pgdSteps >= 1, "pgdSteps");
+            check(Arrays.stream(aligns).allMatch(a -> a >= 0 && a <= 1)
+                    && Arrays.stream(robustAligns).allMatch(a -> a >= 0 && a <= 1), "aligns and robustAligns (in [0, 1])");
+            return new Preset(this);
+        }
+
+        private void check(boolean ok, String field) {
+            if (!ok) {
+                throw new IllegalArgumentException("preset " + name + ": " + field + " unset or out of range");
+            }
+        }
+    }
 
     public static List<Preset> all() {
         return List.of(TEST, QUICK, FULL);
@@ -60,7 +279,7 @@ public record Preset(String name, String dataset, int trainSamples, int testSamp
 
     public static Preset parse(String name) {
         for (Preset p : all()) {
-            if (p.name.equals(name.toLowerCase(Locale.ROOT))) {
+            if (p.name().equals(name.toLowerCase(Locale.ROOT))) {
                 return p;
             }
         }
@@ -71,16 +290,14 @@ public record Preset(String name, String dataset, int trainSamples, int testSamp
         if (n < 1) {
             throw new IllegalArgumentException("--seeds must be >= 1, got " + n);
         }
-        return new Preset(name, dataset, trainSamples, testSamples, width, depths, epochs, curveDepth, curveEpochs, n,
-                aligns, lr, momentum, batch, probeSamples, analysisDepth, analysisSamples, robustAligns, pgdSteps,
-                rationale);
+        return toBuilder().seeds(n).build();
     }
 
     /** The preset's data, cut to its sample counts. */
     public Split load() {
-        Split s = Datasets.load(dataset);
-        return new Split(trainSamples > 0 && trainSamples < s.train().size() ? s.train().first(trainSamples) : s.train(),
-                testSamples > 0 && testSamples < s.test().size() ? s.test().first(testSamples) : s.test());
+        Split s = Datasets.load(b.dataset);
+        return new Split(b.trainSamples > 0 && b.trainSamples < s.train().size() ? s.train().first(b.trainSamples)
+                : s.train(), b.testSamples > 0 && b.testSamples < s.test().size() ? s.test().first(b.testSamples) : s.test());
     }
 
     /** One line for reports: what every cell shares. */
@@ -88,13 +305,14 @@ public record Preset(String name, String dataset, int trainSamples, int testSamp
         return String.format(Locale.ROOT, "preset %s: dataset %s%s, ReLU MLP of width %d, SGD with momentum %s, "
                 + "learning rate %s for every rule, batch %d, He-normal W and B, B fixed after the one-time alignment, "
                 + "seeds 1..%d (seed s fixes the initialisation and the data order, the same for every rule)",
-                name, dataset, trainSamples > 0 ? " (first " + trainSamples + " train / " + testSamples + " test samples)" : "",
-                width, momentum, lr, batch, seeds);
+                b.name, b.dataset,
+                b.trainSamples > 0 ? " (first " + b.trainSamples + " train / " + b.testSamples + " test samples)" : "",
+                b.width, b.momentum, b.lr, b.batch, b.seeds);
     }
 
     @Override
     public String toString() {
-        return name + " " + dataset + " width " + width + " depths " + Arrays.toString(depths) + " epochs " + epochs
-                + " seeds " + seeds;
+        return b.name + " " + b.dataset + " width " + b.width + " depths " + Arrays.toString(b.depths) + " epochs "
+                + b.epochs + " seeds " + b.seeds;
     }
 }

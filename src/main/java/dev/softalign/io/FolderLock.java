@@ -80,29 +80,6 @@ public final class FolderLock implements AutoCloseable {
         }
     }
 
-    /** Whether some process (this one included) holds the lock of this folder right now. */
-    public static boolean isHeld(Path dir) {
-        Path file = dir.resolve(FILE);
-        if (!Files.isRegularFile(file)) {
-            return false;
-        }
-        try {
-            if (HELD.containsKey(dir.toRealPath())) {
-                return true;
-            }
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                FileLock probe = channel.tryLock();
-                if (probe == null) {
-                    return true;
-                }
-                probe.release();
-                return false;
-            }
-        } catch (IOException | OverlappingFileLockException e) {
-            return true;
-        }
-    }
-
     @Override
     public void close() {
         try {

@@ -9,8 +9,8 @@
  * {@link dev.softalign.learn.Alignment} is the one-time soft alignment of B and W at
  * initialisation. {@link dev.softalign.learn.Trainer} runs a {@link dev.softalign.learn.TrainConfig}
  * with an {@link dev.softalign.learn.Optimizer} and a {@link dev.softalign.learn.Schedule}, writing
- * the run folder ({@link dev.softalign.learn.RunFolder}) atomically after every epoch so a run
- * resumes bit for bit (random streams from {@link dev.softalign.nn.Seeds}). Whatever a run measures
+ * the run folder ({@link dev.softalign.learn.RunFolder}, one writer at a time) as one atomic
+ * checkpoint per epoch, so a run killed at any instant resumes bit for bit (random streams from {@link dev.softalign.nn.Seeds}). Whatever a run measures
  * besides loss and accuracy comes from a {@link dev.softalign.learn.TrainingListener} that the caller
  * adds, so learning depends on nn, data and io only, never on analysis.
  */

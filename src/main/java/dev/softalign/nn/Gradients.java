@@ -7,8 +7,10 @@ public final class Gradients {
 
     public final R064Store[] weight;
     public final R064Store[] bias;
+    private final ParameterLayout layout;
 
     public Gradients(Mlp net) {
+        layout = net.layout();
         int n = net.layerCount();
         weight = new R064Store[n];
         bias = new R064Store[n];
@@ -34,20 +36,15 @@ public final class Gradients {
         }
     }
 
-    /** Copies into a flat vector in {@link Mlp#parameterCount()} order. */
+    /** Copies into a flat vector in the network's {@link ParameterLayout} order. */
     public double[] toFlat() {
-        int total = 0;
-        for (int i = 0; i < weight.length; i++) {
-            total += weight[i].data.length + bias[i].data.length;
-        }
-        double[] out = new double[total];
-        int o = 0;
-        for (int i = 0; i < weight.length; i++) {
-            System.arraycopy(weight[i].data, 0, out, o, weight[i].data.length);
-            o += weight[i].data.length;
-            System.arraycopy(bias[i].data, 0, out, o, bias[i].data.length);
-            o += bias[i].data.length;
-        }
+        double[] out = new double[layout.size()];
+        layout.gather(weight, bias, out);
         return out;
+    }
+
+    /** flat += scale * this, in the network's {@link ParameterLayout} order. */
+    public void addTo(double[] flat, double scale) {
+        layout.accumulate(weight, bias, scale, flat);
     }
 }

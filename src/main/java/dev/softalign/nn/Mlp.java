@@ -22,6 +22,7 @@ public final class Mlp {
     /** The kernel every product of this network runs on: its owner's thread budget (see {@link MatMul}). */
     private MatMul mm;
     private final Map<Integer, Pass> passes = new HashMap<>();
+    private final ParameterLayout layout;
 
     private Mlp(int[] sizes, Activation activation, Loss loss, MatMul kernel) {
         if (sizes.length < 2) {
@@ -39,6 +40,7 @@ public final class Mlp {
         this.activation = activation;
         this.loss = loss;
         this.mm = java.util.Objects.requireNonNull(kernel, "kernel");
+        this.layout = new ParameterLayout(this);
     }
 
     /** A network with zero weights, biases and feedback, on the command's kernel ({@link MatMul#get}). */
@@ -157,38 +159,40 @@ public final class Mlp {
         return this;
     }
 
-    public int parameterCount() {
-        int c = 0;
-        for (Layer l : layers) {
-            c += l.weight.data.length + l.bias.data.length;
-        }
-        return c;
+    /** Where each weight and bias sits in the flat parameter vector. */
+    public ParameterLayout layout() {
+        return layout;
     }
 
-    /** Flat copy of all forward parameters: per layer, the weight (column-major) then the bias. */
+    public int parameterCount() {
+        return layout().size();
+    }
+
+    /** Flat copy of all forward parameters, in {@link #layout()} order. */
     public double[] parameters() {
         double[] out = new double[parameterCount()];
-        int o = 0;
-        for (Layer l : layers) {
-            System.arraycopy(l.weight.data, 0, out, o, l.weight.data.length);
-            o += l.weight.data.length;
-            System.arraycopy(l.bias.data, 0, out, o, l.bias.data.length);
-            o += l.bias.data.length;
-        }
+        layout().gather(weights(), biases(), out);
         return out;
     }
 
     public void setParameters(double[] p) {
-        if (p.length != parameterCount()) {
-            throw new IllegalArgumentException("expected " + parameterCount() + " parameters, got " + p.length);
+        layout().scatter(p, weights(), biases());
+    }
+
+    private R064Store[] weights() {
+        R064Store[] w = new R064Store[layers.length];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = layers[i].weight;
         }
-        int o = 0;
-        for (Layer l : layers) {
-            System.arraycopy(p, o, l.weight.data, 0, l.weight.data.length);
-            o += l.weight.data.length;
-            System.arraycopy(p, o, l.bias.data, 0, l.bias.data.length);
-            o += l.bias.data.length;
+        return w;
+    }
+
+    private R064Store[] biases() {
+        R064Store[] b = new R064Store[layers.length];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = layers[i].bias;
         }
+        return b;
     }
 
     /** Angle between B_l and W_l in degrees, per layer; NaN where their shapes differ (direct feedback). */

@@ -160,6 +160,11 @@ class BadInputCorpusTest {
     void hessianRefusesMoreEigenvaluesThanParametersAndKeepsRepeatedOnes() {
         refused(1, "--top 1000 asks for more eigenvalues than the 300 parameters", "hessian", "--model", good.toString(),
                 "--dataset", "blobs", "--samples", "50", "--top", "1000");
+        Path wide = tmp.resolve("wide.safetensors");
+        ModelFile.save(Mlp.create(new int[] {32, 3000, 4}, Activation.parse("relu"), Loss.parse("cross-entropy"),
+                new SplittableRandom(3)), Map.of(), wide);
+        refused(1, "--dense needs the 111004 x 111004 Hessian", "hessian", "--model", wide.toString(), "--dataset",
+                "blobs", "--samples", "10", "--dense");
         Path zero = tmp.resolve("zero.safetensors");
         ModelFile.save(Mlp.zeros(new int[] {32, 8, 4}, Activation.parse("relu"), Loss.parse("cross-entropy")), Map.of(), zero);
         CommandRun r = CommandRun.of("hessian", "--model", zero.toString(), "--dataset", "blobs", "--samples", "100",
@@ -186,6 +191,8 @@ class BadInputCorpusTest {
         refused(1, "--power-residual must be >= 0, got -1.0", "hessian", "--model", m, "--dataset", "blobs",
                 "--method", "power", "--power-residual", "-1");
         refused(1, "--steps must be >= 1, got 0", "attack", "--model", m, "--dataset", "blobs", "--steps", "0");
+        refused(2, "--out", "train", "--dataset", "blobs", "--out", "");
+        refused(2, "an empty path names no file or folder", "report", "");
         refused(1, "--restarts must be >= 1, got 0", "attack", "--model", m, "--dataset", "blobs", "--restarts", "0");
         refused(1, "--corruption gaussian-blur needs images", "corrupt", "--model", m, "--dataset", "blobs",
                 "--corruption", "gaussian-blur");

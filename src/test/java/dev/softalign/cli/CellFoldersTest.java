@@ -63,4 +63,15 @@ class CellFoldersTest {
         assertEquals(0, e2.get("cells_run").getAsInt(), "a report folder inside a cell does not disturb the sweep");
         assertEquals(6, e2.get("cells_reused").getAsInt());
     }
+
+    @Test
+    void engineOptionErrorsAreOneLine(@TempDir Path tmp) {
+        CommandRun r = CommandRun.of("reproduce", "depth", "--preset", "test", "--engine", "slurm", "--out", tmp.toString());
+        assertEquals(1, r.code());
+        assertEquals("reproduce: error: --engine must be local or spark, got 'slurm'", r.err());
+        r = CommandRun.of("reproduce", "depth", "--preset", "test", "--master", "local[2]", "--out", tmp.toString());
+        assertEquals(1, r.code());
+        assertEquals("reproduce: error: --master needs --engine spark", r.err());
+        assertTrue(CommandRun.of("reproduce", "--help").out().contains("--rerun-stale"));
+    }
 }

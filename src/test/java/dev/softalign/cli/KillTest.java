@@ -67,6 +67,8 @@ class KillTest {
             }
             assertSameRun(reference, run, "seed " + seed + ", kills " + kills);
         }
+        System.out.println("KillTest seed " + seed + ": " + kills.size() + " kills at save steps (" + savePoints
+                + " per epoch), each chain resumed byte-identical: " + kills);
         for (int k = 0; k < RANDOM_TIME_KILLS; k++) {
             Path run = tmp.resolve("sigkill" + k);
             Process p = child(run, false, 0);

@@ -56,9 +56,10 @@ class ParallelBudgetTest {
     }
 
     /** The test preset with a wider network on more features, so training and analyses split their products. */
-    static final Preset WIDE = new Preset("test", "teacher", 400, 200, 96, new int[] {1, 3}, 2, 2, 3, 1,
-            new double[] {0.9}, 0.01, 0.9, 50, 64, 2, 100, new double[] {0, 0.5, 1}, 3,
-            "The test preset at width 96, so that products exceed the kernel's parallel threshold.");
+    static final Preset WIDE = Preset.builder("test", "teacher").trainSamples(400).testSamples(200).width(96).depths(1, 3)
+            .epochs(2).curveDepth(2).curveEpochs(3).seeds(1).aligns(0.9).lr(0.01).momentum(0.9).batch(50)
+            .probeSamples(64).analysisDepth(2).analysisSamples(100).robustAligns(0, 0.5, 1).pgdSteps(3)
+            .rationale("The test preset at width 96, so that products exceed the kernel's parallel threshold.").build();
 
     @Test
     void aSweepGivesTheSameResultsWhateverItsSplit(@TempDir Path tmp) throws Exception {

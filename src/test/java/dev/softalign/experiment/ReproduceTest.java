@@ -100,8 +100,9 @@ class ReproduceTest {
     }
 
     static Preset wild(double lr) {
-        return new Preset("wild", "blobs", 200, 100, 16, new int[] {3}, 3, 3, 3, 1, new double[] {0.5}, lr, 0.9, 20, 0, 3, 50,
-                new double[] {0, 1}, 2, "");
+        return Preset.builder("wild", "blobs").trainSamples(200).testSamples(100).width(16).depths(3).epochs(3)
+                .curveDepth(3).curveEpochs(3).seeds(1).aligns(0.5).lr(lr).momentum(0.9).batch(20).analysisDepth(3)
+                .analysisSamples(50).robustAligns(0, 1).pgdSteps(2).build();
     }
 
     @Test

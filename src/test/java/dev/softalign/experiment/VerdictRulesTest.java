@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 /** The verdict rules on hand-made results whose outcome is known. */
 class VerdictRulesTest {
 
-    static final Preset P = new Preset("t", "blobs", 0, 0, 8, new int[] {2, 8}, 1, 8, 3, 1, new double[] {0.9}, 0.01,
-            0.9, 10, 0, 2, 100, new double[] {0, 0.5, 1}, 3, "");
+    static final Preset P = Preset.builder("t", "blobs").width(8).depths(2, 8).epochs(1).curveDepth(8).curveEpochs(3)
+            .seeds(1).aligns(0.9).lr(0.01).momentum(0.9).batch(10).analysisDepth(2).analysisSamples(100)
+            .robustAligns(0, 0.5, 1).pgdSteps(3).build();
 
     static CellResult cell(String group, String rule, Double align, int depth, double... trainLossThenAcc) {
         CellResult r = new CellResult();
@@ -128,8 +129,7 @@ class VerdictRulesTest {
         assertEquals(Outcome.PARTLY, flatness(9.0, 15.0, 8.0, 30.0).outcome());
         assertEquals(Outcome.NO, flatness(9.0, 35.0, 8.0, 30.0).outcome());
         assertEquals(Outcome.UNDECIDED, flatness(4.0, 15.0, Double.NaN, 30.0).outcome());
-        Verdict noAligned = FlatnessExperiment.verdicts(new Preset("t", "blobs", 0, 0, 8, new int[] {2}, 1, 8, 3, 1,
-                new double[0], 0.01, 0.9, 10, 0, 2, 100, new double[] {0, 1}, 3, ""), List.of()).get(0);
+        Verdict noAligned = FlatnessExperiment.verdicts(P.toBuilder().aligns().build(), List.of()).get(0);
         assertEquals(Outcome.UNDECIDED, noAligned.outcome());
         assertEquals("no soft-aligned condition in this preset", noAligned.measured());
     }
