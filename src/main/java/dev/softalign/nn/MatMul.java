@@ -36,7 +36,7 @@ public interface MatMul {
 
     /**
      * A new kernel of the same kind as {@link #get} that splits each product among {@code threads}
-     * threads: the caller and {@code threads - 1} pool workers, parked while idle.
+     * threads: the caller and {@code threads - 1} helper threads, parked while idle.
      */
     static MatMul withThreads(int threads) {
         return Kernels.withThreads(threads);
