@@ -181,6 +181,11 @@ public final class RunFolder implements AutoCloseable {
             }
             AtomicFiles.deleteTree(stage);
         }
+        // A kill between an epoch's commit and its timing.csv: the times of that run are lost, but
+        // every run folder holds the file, so write it with the times still known (none).
+        if (m != null && !Files.exists(dir.resolve(TIMING))) {
+            AtomicFiles.writeString(dir.resolve(TIMING), timingCsv(List.of(), null));
+        }
     }
 
     private List<Path> stagingFolders() {
