@@ -143,6 +143,10 @@ class BadInputCorpusTest {
             refused(1, "inf.safetensors: tensor layers.0.bias holds -Infinity at index 0", args(c, inf));
             refused(1, "huge.safetensors: gives a loss of", args(c, huge));
         }
+        Path good = tmp.resolve("good.safetensors");
+        save(good, tensors(), Map.of());
+        refused(1, "huge.safetensors: gives a loss of", "attack", "--model", good.toString(), "--source", huge.toString(),
+                "--dataset", "blobs", "--samples", "20", "--steps", "2");
     }
 
     static String[] args(String[] command, Path model) {
