@@ -30,6 +30,21 @@ final class Kernels {
         return VECTOR.apply(threads, dtype);
     }
 
+    static MatMul withDtype(MatMul kernel, Dtype dtype) {
+        if (kernel.dtype() == dtype) {
+            return kernel;
+        }
+        synchronized (Kernels.class) {
+            if (COMMAND_DEFAULT.get(kernel.dtype()) == kernel) {
+                return commandDefault(dtype);
+            }
+        }
+        if (kernel == PORTABLE || kernel == PORTABLE_F32) {
+            return MatMul.portable(dtype);
+        }
+        return withThreads(kernel.threads(), dtype);
+    }
+
     static synchronized MatMul commandDefault(Dtype dtype) {
         return COMMAND_DEFAULT.computeIfAbsent(dtype, d -> withThreads(defaultThreads(), d));
     }

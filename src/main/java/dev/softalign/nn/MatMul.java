@@ -34,6 +34,14 @@ public interface MatMul {
     }
 
     /**
+     * This kernel's thread budget in the given precision: this kernel if it computes in it, the
+     * command's kernel of that precision for the command's kernel, else a new kernel of as many threads.
+     */
+    default MatMul withDtype(Dtype dtype) {
+        return Kernels.withDtype(this, dtype);
+    }
+
+    /**
      * The kernel for one command: the fastest this JVM runs, on all cores (or
      * {@code -Dsoftalign.threads=n}). The Vector API one when {@code jdk.incubator.vector} is
      * loaded (the launcher, tests and JShell pass the flag), the portable ojalgo one otherwise or
