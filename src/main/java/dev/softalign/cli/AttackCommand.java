@@ -39,6 +39,8 @@ final class AttackCommand implements Callable<Integer> {
 
     @Mixin
     ModelOptions input;
+    @Mixin
+    DtypeOption dtype;
     @Option(names = "--source", description = "transfer attack: craft on this model, evaluate on --model")
     Path source;
     @Option(names = "--attack", description = "fgsm, pgd (L-inf) or pgd-l2 (default: ${DEFAULT-VALUE})")
@@ -75,6 +77,7 @@ final class AttackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        input.dtype(dtype.get());
         for (double e : eps == null ? new double[0] : eps) {
             if (!(e >= 0) || Double.isInfinite(e)) {
                 throw new IllegalArgumentException("--eps values must be finite and >= 0, got " + e);
@@ -90,7 +93,7 @@ final class AttackCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
         }
         ModelFile.Saved target = input.saved();
-        ModelFile.Saved crafted = source == null ? target : ModelFile.load(source);
+        ModelFile.Saved crafted = source == null ? target : ModelFile.load(source, input.kernel());
         if (crafted.net().inputSize() != target.net().inputSize()
                 || crafted.net().outputSize() != target.net().outputSize()) {
             throw new IllegalArgumentException("--source " + source + " has " + crafted.net().inputSize() + " inputs and "

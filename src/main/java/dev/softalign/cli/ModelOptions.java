@@ -4,7 +4,9 @@ import dev.softalign.data.Dataset;
 import dev.softalign.data.Datasets;
 import dev.softalign.data.Split;
 import dev.softalign.io.FormatException;
+import dev.softalign.nn.Dtype;
 import dev.softalign.nn.Evaluation;
+import dev.softalign.nn.MatMul;
 import dev.softalign.nn.Mlp;
 import dev.softalign.nn.ModelFile;
 import java.nio.file.Path;
@@ -19,10 +21,22 @@ final class ModelOptions {
     String dataset;
 
     private ModelFile.Saved saved;
+    private Dtype dtype = Dtype.F64;
+
+    /** The precision the model computes in, set before it is loaded (default float64). */
+    ModelOptions dtype(Dtype d) {
+        dtype = d;
+        return this;
+    }
+
+    /** The kernel of the command's precision, for other models it loads (a transfer attack's source). */
+    MatMul kernel() {
+        return MatMul.get(dtype);
+    }
 
     ModelFile.Saved saved() {
         if (saved == null) {
-            saved = ModelFile.load(model);
+            saved = ModelFile.load(model, kernel());
         }
         return saved;
     }
