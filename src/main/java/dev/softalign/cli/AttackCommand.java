@@ -93,7 +93,7 @@ final class AttackCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
         }
         ModelFile.Saved target = input.saved();
-        ModelFile.Saved crafted = source == null ? target : ModelFile.load(source, input.kernel());
+        ModelFile.Saved crafted = source == null ? target : input.load(source);
         if (crafted.net().inputSize() != target.net().inputSize()
                 || crafted.net().outputSize() != target.net().outputSize()) {
             throw new IllegalArgumentException("--source " + source + " has " + crafted.net().inputSize() + " inputs and "

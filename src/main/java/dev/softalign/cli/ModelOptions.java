@@ -36,9 +36,29 @@ final class ModelOptions {
 
     ModelFile.Saved saved() {
         if (saved == null) {
-            saved = ModelFile.load(model, kernel());
+            saved = load(model);
         }
         return saved;
+    }
+
+    /**
+     * A model file computing in the command's precision; for float32, a float64 model whose values
+     * lie beyond float32's range is refused, naming the tensor, rather than computed with infinities.
+     */
+    ModelFile.Saved load(Path file) {
+        ModelFile.Saved s = ModelFile.load(file, MatMul.get(Dtype.F64));
+        if (dtype == Dtype.F32) {
+            ModelFile.tensors(s.net()).forEach((name, t) -> {
+                for (double v : t.data()) {
+                    if (Float.isInfinite((float) v)) {
+                        throw new FormatException(file, name + " holds " + v + ", beyond float32's range: it cannot "
+                                + "compute with --dtype f32 (use --dtype f64)");
+                    }
+                }
+            });
+        }
+        s.net().kernel(kernel());
+        return s;
     }
 
     String datasetName() {
