@@ -41,6 +41,8 @@ final class AttackCommand implements Callable<Integer> {
 
     @Mixin
     ModelOptions input;
+    @Mixin
+    DtypeOption dtype;
     @Option(names = "--source", description = "transfer attack: craft on this model, evaluate on --model")
     Path source;
     @Option(names = "--attack", description = "fgsm, pgd (L-inf), pgd-l2, apgd-ce, apgd-t, apgd-ce-l2 or apgd-t-l2 "
@@ -82,6 +84,7 @@ final class AttackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        input.dtype(dtype.get());
         for (double e : eps == null ? new double[0] : eps) {
             if (!(e >= 0) || Double.isInfinite(e)) {
                 throw new IllegalArgumentException("--eps values must be finite and >= 0, got " + e);
@@ -98,7 +101,7 @@ final class AttackCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
         }
         ModelFile.Saved target = input.saved();
-        ModelFile.Saved crafted = source == null ? target : ModelFile.load(source);
+        ModelFile.Saved crafted = source == null ? target : input.load(source);
         if (crafted.net().inputSize() != target.net().inputSize()
                 || crafted.net().outputSize() != target.net().outputSize()) {
             throw new IllegalArgumentException("--source " + source + " has " + crafted.net().inputSize() + " inputs and "
