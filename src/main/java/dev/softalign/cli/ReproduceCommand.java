@@ -88,7 +88,7 @@ final class ReproduceCommand implements Callable<Integer> {
         if (seeds != null) {
             p = p.withSeeds(seeds);
         }
-        List<Experiment> experiments = Experiments.select(figure);
+        List<Experiment<?>> experiments = Experiments.select(figure);
         ImageFormat f = ImageFormat.parse(format);
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter log = json ? new PrintWriter(new StringWriter()) : o;
