@@ -56,7 +56,7 @@ public interface Experiment<M> extends Serializable {
     default CellResult<M> run(Cell cell, Split data, Path folder, MatMul kernel) {
         Training.Trained<M> t = Training.train(cell, data, folder, kernel);
         if (!t.result().diverged()) {
-            t.result().measured = analyze(cell, data, t.model());
+            t.result().measured = analyze(cell, data, Training.forAnalysis(t.model(), kernel));
         }
         return t.result();
     }

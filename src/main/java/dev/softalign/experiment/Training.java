@@ -6,6 +6,7 @@ import dev.softalign.learn.TrainedModel;
 import dev.softalign.learn.Trainer;
 import dev.softalign.learn.TrainingDiverged;
 import dev.softalign.learn.TrainingListener;
+import dev.softalign.nn.Dtype;
 import dev.softalign.nn.MatMul;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,6 +59,15 @@ public final class Training {
         }
         r.seconds = (System.nanoTime() - start) / 1e9;
         return new Trained(model, r);
+    }
+
+    /**
+     * The trained model made ready for analyses, which compute in float64: a float32 network is
+     * widened, exactly, onto the cell's kernel budget.
+     */
+    static TrainedModel forAnalysis(TrainedModel model, MatMul kernel) {
+        model.net().kernel(kernel.withDtype(Dtype.F64));
+        return model;
     }
 
     /** Keeps completed epochs, for a cell that diverges. */

@@ -162,7 +162,7 @@ class VerdictRulesTest {
         List<Robustness.Point> points = new ArrayList<>();
         for (double eps : RobustnessExperiment.EPS) {
             points.add(new Robustness.Point(eps, robust, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                    eps, 0, 0));
+                    Double.NaN, eps, 0, 0));
         }
         return new Robustness.Report("pgd", "linf", false, null, 100, 0, clean, points, null, List.of());
     }
