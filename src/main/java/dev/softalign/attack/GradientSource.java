@@ -104,6 +104,7 @@ public final class GradientSource {
                 predicted[j] = p.predicted(j);
             }
         }
+        net.dtype().round(dz); // a float32 network's deltas are float32, as its own loss writes them
         net.backward(p, path, null, true);
         System.arraycopy(p.inputGradient().data, 0, out, 0, out.length);
     }

@@ -147,7 +147,6 @@ public final class Preset {
         return b.robustAligns.clone();
     }
 
-    /** Steps of the L-inf PGD attack (figure 5). */
     /**
      * The precision every cell trains in: float64 (the default, the numbers the reports publish) or
      * float32; analyses always compute in float64 on the (exactly) widened network.
@@ -156,8 +155,14 @@ public final class Preset {
         return b.dtype;
     }
 
+    /** Steps of the L-inf PGD attack and of each APGD run (figure 5). */
     public int pgdSteps() {
         return b.pgdSteps;
+    }
+
+    /** Top classes APGD-T targets in turn in figure 5 (AutoAttack's 9 unless a preset trades it for time). */
+    public int apgdTargets() {
+        return b.apgdTargets;
     }
 
     /** Why these hyper-parameters, in a sentence for the reports. */
@@ -187,6 +192,7 @@ public final class Preset {
         private int analysisSamples;
         private double[] robustAligns = new double[0];
         private int pgdSteps;
+        private int apgdTargets = dev.softalign.attack.Apgd.TARGET_CLASSES;
         private String rationale = "";
         private dev.softalign.nn.Dtype dtype = dev.softalign.nn.Dtype.F64;
 
@@ -229,6 +235,8 @@ public final class Preset {
 
         public Builder pgdSteps(int v) { pgdSteps = v; return this; }
 
+        public Builder apgdTargets(int v) { apgdTargets = v; return this; }
+
         public Builder rationale(String v) { rationale = v; return this; }
 
         public Builder dtype(dev.softalign.nn.Dtype v) { dtype = java.util.Objects.requireNonNull(v, "dtype"); return this; }
@@ -252,6 +260,7 @@ public final class Preset {
             c.analysisSamples = analysisSamples;
             c.robustAligns = robustAligns.clone();
             c.pgdSteps = pgdSteps;
+            c.apgdTargets = apgdTargets;
             c.rationale = rationale;
             c.dtype = dtype;
             return c;
@@ -273,6 +282,7 @@ public final class Preset {
             check(analysisDepth >= 1, "analysisDepth");
             check(analysisSamples >= 1, "analysisSamples");
             check(pgdSteps >= 1, "pgdSteps");
+            check(apgdTargets >= 1, "apgdTargets");
             check(Arrays.stream(aligns).allMatch(a -> a >= 0 && a <= 1)
                     && Arrays.stream(robustAligns).allMatch(a -> a >= 0 && a <= 1), "aligns and robustAligns (in [0, 1])");
             return new Preset(this);

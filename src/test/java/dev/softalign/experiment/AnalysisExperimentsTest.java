@@ -12,6 +12,7 @@ import dev.softalign.report.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.jsoup.nodes.Document;
@@ -143,15 +144,23 @@ class AnalysisExperimentsTest {
     void robustness(@TempDir Path out) throws Exception {
         RobustnessExperiment e = new RobustnessExperiment();
         assertEquals(1 + P.robustAligns().length, e.cells(P).size(), "BP and one cell per a");
-        Reproduce.Done d = runTwice(e, out, 4);
+        Reproduce.Done d = runTwice(e, out, 5);
         List<CellResult> rs = d.outcome().results();
         for (CellResult r : rs) {
             double[] pgd = r.arrays.get(RobustnessExperiment.PGD);
             double[] fgsm = r.arrays.get(RobustnessExperiment.FGSM);
             assertEquals(RobustnessExperiment.EPS.length, pgd.length);
+            double[] withCe = r.arrays.get(RobustnessExperiment.PGD_APGD_CE);
+            double[] worst = r.arrays.get(RobustnessExperiment.WORST);
             for (int i = 0; i < pgd.length; i++) {
                 assertTrue(pgd[i] <= r.scalar(RobustnessExperiment.CLEAN) && fgsm[i] <= r.scalar(RobustnessExperiment.CLEAN));
+                // The worst case over more attacks can only be lower: PGD >= PGD or APGD-CE >= all three.
+                assertTrue(worst[i] <= withCe[i] && withCe[i] <= pgd[i], Arrays.toString(worst) + " " + Arrays.toString(pgd));
             }
+            assertTrue(worst[worst.length - 1] < pgd[pgd.length - 1] || pgd[pgd.length - 1] == 0,
+                    "APGD breaks samples PGD left at the largest eps: " + Arrays.toString(worst) + " " + Arrays.toString(pgd));
+            assertEquals(worst[Arrays.binarySearch(RobustnessExperiment.EPS, RobustnessExperiment.REF_EPS)],
+                    r.scalar(RobustnessExperiment.WORST_REF));
             assertEquals(5, r.arrays.get(RobustnessExperiment.CORRUPTION).length);
             // Blobs are not images: blur is skipped, the mean is over the other types.
             assertTrue(Double.isNaN(r.scalar("corruption_gaussian-blur")));
@@ -169,12 +178,12 @@ class AnalysisExperimentsTest {
         }
         assertEquals(better == 2 ? Verdict.Outcome.YES : better == 1 ? Verdict.Outcome.PARTLY : Verdict.Outcome.NO,
                 v4.outcome());
-        double bp = mean(rs, "BP", RobustnessExperiment.PGD_REF);
+        double bp = mean(rs, "BP", RobustnessExperiment.WORST_REF);
         assertTrue(v5.measured().startsWith("BP " + Fmt.pct(bp)), v5.measured());
         double best = -1;
         double bestA = -1;
         for (double a : P.robustAligns()) {
-            double v = mean(rs, Groups.aligned(a), RobustnessExperiment.PGD_REF);
+            double v = mean(rs, Groups.aligned(a), RobustnessExperiment.WORST_REF);
             assertTrue(v5.measured().contains(Groups.aligned(a) + " " + Fmt.pct(v)), v5.measured());
             if (v > best) {
                 best = v;

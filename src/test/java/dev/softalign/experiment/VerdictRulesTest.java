@@ -137,7 +137,7 @@ class VerdictRulesTest {
     /** Figure 5 on P's grid a = 0, 0.5, 1 (100 samples x 1 seed: BP's standard error at 40% is 4.9 points). */
     static List<Verdict> robustness(double bpPgd, double pgd0, double pgd05, double pgd1, double corr0, double corr05,
             double corr1) {
-        String pgd = RobustnessExperiment.PGD_REF;
+        String pgd = RobustnessExperiment.WORST_REF;
         String corr = RobustnessExperiment.CORRUPTION_MEAN;
         String clean = RobustnessExperiment.CLEAN;
         List<CellResult> rs = List.of(measured("BP", pgd, bpPgd, corr, 0.6, clean, 0.8),
