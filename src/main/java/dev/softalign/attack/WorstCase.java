@@ -26,12 +26,13 @@ public final class WorstCase {
                                              SplittableRandom rng, int batch) {
         int n = data.size();
         int f = data.features();
+        GradientSource judge = GradientSource.trueGradient(model); // its own buffers for the shrinking batches
         double[] out = new double[attacks.size()];
         for (int from = 0; from < n; from += batch) {
             int m = Math.min(batch, n - from);
             int[] robust = new int[m];
             int[] predicted = new int[m];
-            GradientSource.predict(model, Arrays.copyOfRange(data.x(), from * f, (from + m) * f), predicted);
+            judge.predict(Arrays.copyOfRange(data.x(), from * f, (from + m) * f), predicted);
             int left = 0;
             for (int j = 0; j < m; j++) {
                 if (predicted[j] == data.labels()[from + j]) {
@@ -48,7 +49,7 @@ public final class WorstCase {
                     }
                     double[] xa = attacks.get(a).perturb(x, y, null, eps, rng);
                     int[] p = new int[left];
-                    GradientSource.predict(model, xa, p);
+                    judge.predict(xa, p);
                     int kept = 0;
                     for (int k = 0; k < left; k++) {
                         if (p[k] == y[k]) {
