@@ -18,6 +18,30 @@ public final class WorstCase {
     }
 
     /**
+     * One eps: the attacks in their order and the accuracy left after each (entry i: the worst case
+     * over attacks 0..i); {@link #worst} is the last.
+     */
+    public record Stages(double eps, List<String> attacks, List<Double> accuracy) {
+
+        public Stages {
+            attacks = List.copyOf(attacks);
+            accuracy = List.copyOf(accuracy);
+        }
+
+        /** Robust accuracy: the fraction no attack broke. */
+        public double worst() {
+            return accuracy.get(accuracy.size() - 1);
+        }
+    }
+
+    /** {@link #accuracyAfterEach} with the attacks' names and eps. */
+    public static Stages stages(Mlp model, List<Attack> attacks, Dataset data, double eps, SplittableRandom rng,
+                                int batch) {
+        return new Stages(eps, attacks.stream().map(Attack::name).toList(),
+                Arrays.stream(accuracyAfterEach(model, attacks, data, eps, rng, batch)).boxed().toList());
+    }
+
+    /**
      * The fraction of data still correctly classified by {@code model} after each attack in turn
      * (entry i: the worst case over attacks 0..i; entry 0 is the first attack alone), in batches of
      * {@code batch}. rng feeds the attacks' random starts, batch after batch, attack after attack.
