@@ -12,6 +12,7 @@ import dev.softalign.attack.Robustness;
 import dev.softalign.attack.WorstCase;
 import dev.softalign.learn.EpochMetrics;
 import dev.softalign.learn.TrainConfig;
+import dev.softalign.report.Stats;
 import dev.softalign.report.Verdict;
 import dev.softalign.report.Verdict.Outcome;
 import java.util.ArrayList;
@@ -228,6 +229,38 @@ class VerdictRulesTest {
                 measured("FA a=0.5", attacked(0.75, pgd05, corr05)),
                 measured("FA a=1", attacked(0.8, pgd1, corr1)));
         return RobustnessExperiment.verdicts(P, rs, 10);
+    }
+
+    /**
+     * With three seeds per condition, claim 5 asks the best a to beat BP by more than the 95 % interval
+     * of the difference over seeds (Welch): 10 points with seed sd 2 points clear it (half-width 4.5
+     * points, t = 2.78 at 4 df); 10 points with a seed sd of 10 points do not (half-width 24 points),
+     * although they clear the binomial standard error the one-seed rule falls back to.
+     */
+    @Test
+    void robustnessClaimOverSeedsUsesTheConfidenceInterval() {
+        List<CellResult<RobustnessExperiment.Attacked>> tight = new ArrayList<>();
+        List<CellResult<RobustnessExperiment.Attacked>> loose = new ArrayList<>();
+        double[] bp = {0.40, 0.42, 0.38};
+        double[] a05tight = {0.50, 0.52, 0.48};
+        double[] a05loose = {0.60, 0.50, 0.40};
+        for (int s = 0; s < 3; s++) {
+            for (List<CellResult<RobustnessExperiment.Attacked>> rs : List.of(tight, loose)) {
+                rs.add(measured("BP", attacked(0.8, bp[s], 0.6)));
+                rs.add(measured("FA a=0", attacked(0.7, 0.2, 0.4)));
+                rs.add(measured("FA a=1", attacked(0.8, 0.38, 0.55)));
+            }
+            tight.add(measured("FA a=0.5", attacked(0.75, a05tight[s], 0.5)));
+            loose.add(measured("FA a=0.5", attacked(0.75, a05loose[s], 0.5)));
+        }
+        Verdict yes = RobustnessExperiment.verdicts(P, tight, 10).get(1);
+        assertEquals(Outcome.YES, yes.outcome(), yes.measured());
+        assertTrue(yes.measured().contains("95% interval of the difference over seeds +- 4.5 points"), yes.measured());
+        Verdict partly = RobustnessExperiment.verdicts(P, loose, 10).get(1);
+        assertEquals(Outcome.PARTLY, partly.outcome(), partly.measured());
+        assertEquals(0.0453, Stats.welchCi95(a05tight, bp), 5e-4);
+        assertEquals(4.303 * 0.02 / Math.sqrt(3), Stats.ci95(bp), 1e-3);
+        assertTrue(Double.isNaN(Stats.ci95(new double[] {0.4})));
     }
 
     @Test
