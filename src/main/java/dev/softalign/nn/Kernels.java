@@ -78,25 +78,15 @@ final class Kernels {
     /**
      * Until C2 has compiled the Vector API kernel, it runs its boxed fallback, 10-50x slower; a
      * short command (one attack, one Hessian) would spend seconds there. One background thread
-     * compiles it once, on small single-threaded products, while the command is still loading its
-     * data, then ends: it never waits for anything and takes no part in later work.
+     * compiles it once, on small single-threaded products ({@link KernelWarmUp}), while the command
+     * is still loading its data, then ends: it never waits for anything and takes no part in later
+     * work.
      */
     private static void warmUp(MatMul single) {
         if ("false".equals(System.getProperty("softalign.warmup"))) {
             return;
         }
-        Thread t = new Thread(() -> {
-            org.ojalgo.matrix.store.R064Store a = org.ojalgo.matrix.store.R064Store.FACTORY.make(48, 96);
-            org.ojalgo.matrix.store.R064Store b = org.ojalgo.matrix.store.R064Store.FACTORY.make(96, 36);
-            org.ojalgo.matrix.store.R064Store c = org.ojalgo.matrix.store.R064Store.FACTORY.make(48, 36);
-            org.ojalgo.matrix.store.R064Store bt = org.ojalgo.matrix.store.R064Store.FACTORY.make(36, 96);
-            org.ojalgo.matrix.store.R064Store at = org.ojalgo.matrix.store.R064Store.FACTORY.make(96, 48);
-            for (int i = 0; i < 1500; i++) {
-                single.multiply(a, false, b, false, c);
-                single.multiply(a, false, bt, true, c);
-                single.multiply(at, true, b, false, c);
-            }
-        }, "softalign-kernel-warmup");
+        Thread t = new Thread(() -> KernelWarmUp.run(single), "softalign-kernel-warmup");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
