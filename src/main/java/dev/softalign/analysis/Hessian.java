@@ -117,7 +117,8 @@ public final class Hessian implements LinearOperator {
             throw new IllegalArgumentException("the data has " + data.features()
                     + " features per sample but the model expects " + source.inputSize());
         }
-        this.net = source.copy();
+        // Curvature needs float64: a float32 network is widened (exactly) onto a float64 kernel of its budget.
+        this.net = source.copy().kernel(source.kernel().withDtype(dev.softalign.nn.Dtype.F64));
         this.data = data;
         this.chunk = Math.min(chunk, data.size());
         this.chunks = (data.size() + this.chunk - 1) / this.chunk;

@@ -83,6 +83,39 @@ public final class GradientSource {
         }
     }
 
+    /**
+     * Per-sample gradient of any loss of the logits (not the model's own loss) for n = labels.length
+     * samples: each sample's loss into {@code losses}, its gradient with respect to x_j into
+     * {@code out} (sample-major, not divided by n), the predicted classes into {@code predicted} if
+     * not null. targets is null or one class per sample, passed through to the loss.
+     */
+    public void gradient(double[] x, int[] labels, int[] targets, LogitLoss loss, double[] out, double[] losses,
+                         int[] predicted) {
+        int n = labels.length;
+        Pass p = net.pass(n);
+        net.load(p, x, labels);
+        net.forward(p);
+        double[] z = p.logits().data;
+        int classes = p.logits().getRowDim();
+        double[] dz = p.delta(net.layerCount() - 1).data;
+        for (int j = 0; j < n; j++) {
+            losses[j] = loss.valueAndGradient(z, j * classes, classes, labels[j], targets == null ? -1 : targets[j], dz);
+            if (predicted != null) {
+                predicted[j] = p.predicted(j);
+            }
+        }
+        net.backward(p, path, null, true);
+        System.arraycopy(p.inputGradient().data, 0, out, 0, out.length);
+    }
+
+    /** Logits of the n samples in x, sample-major (classes values per sample), in a new array. */
+    public double[] logits(double[] x, int n) {
+        Pass p = net.pass(n);
+        net.load(p, x, new int[n]);
+        net.forward(p);
+        return p.logits().data.clone();
+    }
+
     /** Predicted classes of the n samples in x under this source's model. */
     public void predict(double[] x, int[] predicted) {
         predict(net, x, predicted);

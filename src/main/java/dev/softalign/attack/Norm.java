@@ -11,8 +11,8 @@ public enum Norm {
     /** L-infinity: sign steps, coordinate-wise clamp, uniform start in the cube. */
     LINF("linf") {
         @Override
-        void step(double[] xa, double[] g, double alpha, int n, int f) {
-            for (int i = 0; i < xa.length; i++) {
+        void stepSample(double[] xa, double[] g, double alpha, int o, int f) {
+            for (int i = o; i < o + f; i++) {
                 xa[i] += alpha * Math.signum(g[i]);
             }
         }
@@ -44,19 +44,17 @@ public enum Norm {
     /** L2: per-sample normalised gradient steps, projection onto the ball, uniform start in the ball. */
     L2("l2") {
         @Override
-        void step(double[] xa, double[] g, double alpha, int n, int f) {
-            for (int j = 0, o = 0; j < n; j++, o += f) {
-                double s = 0;
-                for (int i = o; i < o + f; i++) {
-                    s += g[i] * g[i];
-                }
-                if (s == 0) {
-                    continue; // no direction to follow
-                }
-                double c = alpha / Math.sqrt(s);
-                for (int i = o; i < o + f; i++) {
-                    xa[i] += c * g[i];
-                }
+        void stepSample(double[] xa, double[] g, double alpha, int o, int f) {
+            double s = 0;
+            for (int i = o; i < o + f; i++) {
+                s += g[i] * g[i];
+            }
+            if (s == 0) {
+                return; // no direction to follow
+            }
+            double c = alpha / Math.sqrt(s);
+            for (int i = o; i < o + f; i++) {
+                xa[i] += c * g[i];
             }
         }
 
@@ -117,7 +115,21 @@ public enum Norm {
     }
 
     /** xa += alpha * (the steepest-ascent direction of this norm for gradient g). */
-    abstract void step(double[] xa, double[] g, double alpha, int n, int f);
+    final void step(double[] xa, double[] g, double alpha, int n, int f) {
+        for (int j = 0, o = 0; j < n; j++, o += f) {
+            stepSample(xa, g, alpha, o, f);
+        }
+    }
+
+    /** As {@link #step(double[], double[], double, int, int)} with a step size per sample. */
+    final void step(double[] xa, double[] g, double[] alpha, int n, int f) {
+        for (int j = 0, o = 0; j < n; j++, o += f) {
+            stepSample(xa, g, alpha[j], o, f);
+        }
+    }
+
+    /** The step of the one sample at [o, o+f). */
+    abstract void stepSample(double[] xa, double[] g, double alpha, int o, int f);
 
     /** Moves each sample of xa back into the eps-ball around the same sample of x. */
     abstract void project(double[] xa, double[] x, double eps, int n, int f);

@@ -15,8 +15,9 @@ import org.ojalgo.matrix.store.R064Store;
 /**
  * Robust accuracy of a model against an attack over a list of eps, in batches, with the sanity
  * checks that catch broken attacks: every sample stays in its ball and in [0,1], accuracy does not
- * rise with eps, and a multi-step attack is not weaker than its one-step version (masked
- * gradients). "Weaker" is judged on what the attack optimises: accuracy on the true labels for an
+ * rise with eps, a multi-step attack is not weaker than its one-step version (masked
+ * gradients), and an attack given a PGD reference (APGD) is not weaker than PGD with the same steps
+ * and restarts at the same eps (a broken schedule). "Weaker" is judged on what the attack optimises: accuracy on the true labels for an
  * untargeted attack; for a targeted one the fraction classified as the target (target success),
  * ties broken by the mean cross-entropy toward the target. Samples whose label already is their
  * target are left out of target success and target loss (as torchattacks and AutoAttack do) and
@@ -34,22 +35,27 @@ public final class Robustness {
     public static final double TOLERANCE = 1e-9;
 
     /**
-     * One eps: accuracy on the true labels under attack and under its one-step version; for
-     * targeted attacks also target success and mean target loss of both (over the samples not
-     * already of their target class). A value that was not measured is NaN (null in JSON).
+     * One eps: accuracy on the true labels under attack, under its one-step version and under the
+     * PGD reference; for targeted attacks also target success and mean target loss of the attack and
+     * its one-step version (over the samples not already of their target class). A value that was
+     * not measured is NaN (null in JSON).
      */
-    public record Point(double eps, double robustAccuracy, double oneStepAccuracy, double targetSuccess,
+    public record Point(double eps, double robustAccuracy, double oneStepAccuracy, double pgdAccuracy, double targetSuccess,
                         double oneStepTargetSuccess, double targetLoss, double oneStepTargetLoss, double maxDistance,
                         double maxBallViolation, double maxBoxViolation) {
     }
 
-    /** Largest excursions outside the ball and box over all eps, whether accuracy fell monotonically, and the verdict. */
+    /**
+     * Largest excursions outside the ball and box over all eps, whether accuracy fell monotonically,
+     * whether the attack was weaker than its one-step version or than the PGD reference at some eps
+     * (false when not compared), and the verdict.
+     */
     public record Checks(double maxBallViolation, double maxBoxViolation, boolean nonIncreasing,
-                         boolean weakerThanOneStep, boolean passed) {
+                         boolean weakerThanOneStep, boolean weakerThanPgd, boolean passed) {
 
-        static Checks of(double ball, double box, boolean nonIncreasing, boolean weaker) {
-            return new Checks(ball, box, nonIncreasing, weaker,
-                    ball <= TOLERANCE && box <= TOLERANCE && nonIncreasing && !weaker);
+        static Checks of(double ball, double box, boolean nonIncreasing, boolean weaker, boolean weakerThanPgd) {
+            return new Checks(ball, box, nonIncreasing, weaker, weakerThanPgd,
+                    ball <= TOLERANCE && box <= TOLERANCE && nonIncreasing && !weaker && !weakerThanPgd);
         }
     }
 
@@ -71,6 +77,7 @@ public final class Robustness {
     private double[] eps = {0.05, 0.1};
     private Targeting targeting = Targeting.none();
     private boolean oneStep = true;
+    private DoubleFunction<Attack> pgdAt;
     private long seed = 1;
     private int batch = BATCH;
 
@@ -93,6 +100,15 @@ public final class Robustness {
     /** Also run the one-step version at each eps and flag the attack where it is weaker (default on). */
     public Robustness oneStep(boolean b) {
         oneStep = b;
+        return this;
+    }
+
+    /**
+     * A PGD the attack must not be weaker than, built per eps (none by default): for APGD, PGD with
+     * the same steps and restarts; a higher robust accuracy than it fails the checks.
+     */
+    public Robustness pgdReference(DoubleFunction<Attack> p) {
+        pgdAt = p;
         return this;
     }
 
@@ -160,14 +176,17 @@ public final class Robustness {
         double ball = 0;
         double box = 0;
         boolean weaker = false;
+        boolean weakerThanPgd = false;
         Attack attack = attackAt.apply(sorted[0]);
         for (int e = 0; e < sorted.length; e++) {
             double eps0 = sorted[e];
             SplittableRandom rng = Seeds.stream(seed, STARTS, e);
             attack = attackAt.apply(eps0);
             Attack one = oneStep ? Pgd.oneStep(attack.source(), attack.norm(), eps0) : null;
+            Attack pgd = pgdAt == null ? null : pgdAt.apply(eps0);
             Tally multi = new Tally();
             Tally single = new Tally();
+            Tally reference = new Tally();
             double maxDist = 0;
             double ballE = 0;
             double boxE = 0;
@@ -189,9 +208,13 @@ public final class Robustness {
                 if (one != null) {
                     single.add(model, one.perturb(x, y, t, eps0, rng), y, t);
                 }
+                if (pgd != null) {
+                    reference.add(model, pgd.perturb(x, y, t, eps0, rng), y, t);
+                }
             }
             boolean targeted = targets != null;
             Point p = new Point(eps0, (double) multi.correct / n, one == null ? Double.NaN : (double) single.correct / n,
+                    pgd == null ? Double.NaN : (double) reference.correct / n,
                     targeted ? multi.successRate(counted) : Double.NaN,
                     targeted && one != null ? single.successRate(counted) : Double.NaN,
                     targeted ? multi.meanLoss(counted) : Double.NaN,
@@ -209,6 +232,12 @@ public final class Robustness {
                         : String.format(Locale.ROOT, "%s is weaker than its one-step version at eps %s "
                                 + "(%.4f vs %.4f): a sign of masked gradients", attack.name(), eps0, p.robustAccuracy(),
                                 p.oneStepAccuracy()));
+            }
+            if (pgd != null && p.robustAccuracy() > p.pgdAccuracy()) {
+                weakerThanPgd = true;
+                warnings.add(String.format(Locale.ROOT, "%s is weaker than %s with the same steps and restarts at eps %s "
+                        + "(accuracy %.4f vs %.4f): its schedule is not doing its job", attack.name(), pgd.name(), eps0,
+                        p.robustAccuracy(), p.pgdAccuracy()));
             }
         }
         boolean monotone = true;
@@ -234,7 +263,7 @@ public final class Robustness {
         }
         return new Report(attack.name(), attack.norm().id(), targeting.targeted(),
                 targeting.targeted() ? targeting.toString() : null, n, excluded, cleanAccuracy, points,
-                Checks.of(Math.max(0, ball), Math.max(0, box), monotone, weaker), warnings);
+                Checks.of(Math.max(0, ball), Math.max(0, box), monotone, weaker, weakerThanPgd), warnings);
     }
 
     /**

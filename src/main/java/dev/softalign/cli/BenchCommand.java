@@ -15,6 +15,7 @@ import dev.softalign.experiment.DepthExperiment;
 import dev.softalign.experiment.Sweep;
 import dev.softalign.learn.TrainConfig;
 import dev.softalign.learn.Throughput;
+import dev.softalign.nn.Dtype;
 import dev.softalign.nn.GemmBench;
 import dev.softalign.nn.MatMul;
 import dev.softalign.nn.Peak;
@@ -49,7 +50,7 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--quick", description = "fewer repetitions, no portable-kernel column (about a minute)")
+    @Option(names = "--quick", description = "fewer repetitions (a few minutes with --peer)")
     boolean quick;
     @Option(names = "--json", description = "print one JSON object: date, machine, kernel, peaks, gemm, peer, rows, "
             + "recorded")
@@ -165,20 +166,18 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The network's products and large square ones, on the command's kernel; f64 (the kernel's precision). */
+    /** The network's products and large square ones, on the command's kernel of each precision. */
     private List<GemmRow> gemm(List<Peak.Result> peaks) {
-        MatMul kernel = MatMul.get();
-        Double peak = peaks.stream().filter(p -> p.dtype().equals("f64")).map(Peak.Result::gflops).findFirst().orElse(null);
         List<GemmBench.Shape> shapes = new ArrayList<>(GemmBench.mlpShapes());
         shapes.addAll(GemmBench.squareShapes());
-        List<GemmBench.Row> fast = quick ? GemmBench.run(kernel, shapes, 5, 3, 20) : GemmBench.run(kernel, shapes, 20, 7, 50);
         List<GemmRow> rows = new ArrayList<>();
-        for (GemmBench.Row r : fast) {
-            rows.add(new GemmRow("f64", r.shape().label(), kernel.name(), r.gflops(), peak == null ? null : r.gflops() / peak));
-        }
-        if (!quick && kernel != MatMul.portable()) {
-            for (GemmBench.Row r : GemmBench.run(MatMul.portable(), shapes, 3, 3, 20)) {
-                rows.add(new GemmRow("f64", r.shape().label(), "ojalgo", r.gflops(), peak == null ? null
+        for (String d : dtypes) {
+            Double peak = peaks.stream().filter(p -> p.dtype().equals(d)).map(Peak.Result::gflops).findFirst().orElse(null);
+            MatMul kernel = MatMul.get(Dtype.parse(d));
+            List<GemmBench.Row> fast = quick ? GemmBench.run(kernel, shapes, 5, 3, 20)
+                    : GemmBench.run(kernel, shapes, 20, 7, 50);
+            for (GemmBench.Row r : fast) {
+                rows.add(new GemmRow(d, r.shape().label(), kernel.name(), r.gflops(), peak == null ? null
                         : r.gflops() / peak));
             }
         }

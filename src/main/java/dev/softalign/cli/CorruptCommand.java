@@ -25,6 +25,8 @@ final class CorruptCommand implements Callable<Integer> {
 
     @Mixin
     ModelOptions input;
+    @Mixin
+    DtypeOption dtype;
     @Option(names = "--corruption", split = ",", description = "subset, comma-separated (default: all four)")
     List<String> corruptions;
     @Option(names = "--samples", description = "first N test samples (default: all)")
@@ -40,6 +42,7 @@ final class CorruptCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        input.dtype(dtype.get());
         List<Corruption> list = new ArrayList<>();
         for (String c : corruptions == null ? List.<String>of() : corruptions) {
             list.add(Corruption.parse(c.trim()));

@@ -18,6 +18,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin
     ModelOptions input;
+    @Mixin
+    DtypeOption dtype;
     @Option(names = "--split", description = "train or test (default: ${DEFAULT-VALUE})")
     String split = "test";
     @Option(names = "--samples", description = "evaluate only the first N samples (default: all)")
@@ -27,6 +29,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        input.dtype(dtype.get());
         Dataset d = input.data(split, samples);
         Evaluation e = Evaluation.of(input.saved().net(), d);
         if (json) {

@@ -4,7 +4,9 @@ import dev.softalign.data.Dataset;
 import dev.softalign.data.Datasets;
 import dev.softalign.data.Split;
 import dev.softalign.io.FormatException;
+import dev.softalign.nn.Dtype;
 import dev.softalign.nn.Evaluation;
+import dev.softalign.nn.MatMul;
 import dev.softalign.nn.Mlp;
 import dev.softalign.nn.ModelFile;
 import java.nio.file.Path;
@@ -19,12 +21,44 @@ final class ModelOptions {
     String dataset;
 
     private ModelFile.Saved saved;
+    private Dtype dtype = Dtype.F64;
+
+    /** The precision the model computes in, set before it is loaded (default float64). */
+    ModelOptions dtype(Dtype d) {
+        dtype = d;
+        return this;
+    }
+
+    /** The kernel of the command's precision, for other models it loads (a transfer attack's source). */
+    MatMul kernel() {
+        return MatMul.get(dtype);
+    }
 
     ModelFile.Saved saved() {
         if (saved == null) {
-            saved = ModelFile.load(model);
+            saved = load(model);
         }
         return saved;
+    }
+
+    /**
+     * A model file computing in the command's precision; for float32, a float64 model whose values
+     * lie beyond float32's range is refused, naming the tensor, rather than computed with infinities.
+     */
+    ModelFile.Saved load(Path file) {
+        ModelFile.Saved s = ModelFile.load(file, MatMul.get(Dtype.F64));
+        if (dtype == Dtype.F32) {
+            ModelFile.tensors(s.net()).forEach((name, t) -> {
+                for (double v : t.data()) {
+                    if (Float.isInfinite((float) v)) {
+                        throw new FormatException(file, name + " holds " + v + ", beyond float32's range: it cannot "
+                                + "compute with --dtype f32 (use --dtype f64)");
+                    }
+                }
+            });
+        }
+        s.net().kernel(kernel());
+        return s;
     }
 
     String datasetName() {

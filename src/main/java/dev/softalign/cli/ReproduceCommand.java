@@ -44,6 +44,9 @@ final class ReproduceCommand implements Callable<Integer> {
     boolean full;
     @Option(names = "--preset", hidden = true, description = "quick, full or test (seconds, synthetic data; for tests)")
     String preset;
+    @Option(names = "--dtype", description = "f64 (default: the numbers the reports publish) or f32: the precision "
+            + "every cell trains in; analyses compute in f64 on the widened network")
+    String dtype = "f64";
     @Option(names = "--seeds", description = "seeds per condition (default: the preset's: 3)")
     Integer seeds;
     @Option(names = "--out", description = "reports folder (default: ${DEFAULT-VALUE})")
@@ -88,6 +91,7 @@ final class ReproduceCommand implements Callable<Integer> {
         if (seeds != null) {
             p = p.withSeeds(seeds);
         }
+        p = p.withDtype(DtypeOption.parse(dtype));
         List<Experiment> experiments = Experiments.select(figure);
         ImageFormat f = ImageFormat.parse(format);
         PrintWriter o = spec.commandLine().getOut();

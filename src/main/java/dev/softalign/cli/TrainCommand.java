@@ -72,8 +72,11 @@ final class TrainCommand implements Callable<Integer> {
     boolean normalize;
     @Option(names = "--seed", description = "(default: ${DEFAULT-VALUE})")
     long seed = 1;
-    @Option(names = "--save-dtype", description = "f64 (default, bit-exact) or f32 precision of model.safetensors")
+    @Option(names = "--save-dtype", description = "f64 (default, bit-exact) or f32 precision of model.safetensors "
+            + "(a --dtype f32 run saves f32, exactly)")
     String saveDtype = "f64";
+    @Option(names = "--dtype", description = "f64 (default) or f32: the precision the network computes in")
+    String dtype = "f64";
     @Option(names = "--out", description = "run folder (default: runs/<rule>-d<depth>[-a<align>]-s<seed>)")
     Path out;
     @Option(names = "--resume", description = "continue the run in --out from its last completed epoch")
@@ -88,7 +91,7 @@ final class TrainCommand implements Callable<Integer> {
                 .feedbackScale(feedbackScale).depth(depth).width(width).activation(activation).loss(loss)
                 .epochs(epochs).batch(batch).optimizer(optimizer).lr(lr).momentum(momentum).nesterov(nesterov)
                 .weightDecay(weightDecay).schedule(schedule).clip(clip).normalize(normalize).seed(seed)
-                .saveDtype(saveDtype.toUpperCase(java.util.Locale.ROOT)).validate();
+                .saveDtype(saveDtype.toUpperCase(java.util.Locale.ROOT)).dtype(DtypeOption.parse(dtype).name()).validate();
     }
 
     @Override

@@ -56,7 +56,7 @@ public final class DepthExperiment implements Experiment {
     /** Everything every cell of a preset shares. */
     static TrainConfig base(Preset p) {
         return TrainConfig.defaults().dataset(p.dataset()).width(p.width()).batch(p.batch()).lr(p.lr())
-                .momentum(p.momentum()).optimizer("sgd");
+                .momentum(p.momentum()).optimizer("sgd").dtype(p.dtype().name());
     }
 
     /** The report, read as its table of contents: claim, setup, figures, table, verdicts. */

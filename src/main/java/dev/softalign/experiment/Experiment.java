@@ -46,6 +46,8 @@ public interface Experiment extends Serializable {
         String probe = cell.tags().get(Training.PROBE_TAG);
         Training.Trained t = Training.train(cell, data, folder, probe == null ? 0 : Integer.parseInt(probe), kernel);
         if (!t.result().diverged()) {
+            // Analyses compute in float64: a float32 network is widened, exactly, onto the cell's budget.
+            t.model().net().kernel(kernel.withDtype(dev.softalign.nn.Dtype.F64));
             analyze(cell, data, t.model(), t.result());
         }
         return t.result();

@@ -148,6 +148,14 @@ public final class Preset {
     }
 
     /** Steps of the L-inf PGD attack (figure 5). */
+    /**
+     * The precision every cell trains in: float64 (the default, the numbers the reports publish) or
+     * float32; analyses always compute in float64 on the (exactly) widened network.
+     */
+    public dev.softalign.nn.Dtype dtype() {
+        return b.dtype;
+    }
+
     public int pgdSteps() {
         return b.pgdSteps;
     }
@@ -180,6 +188,7 @@ public final class Preset {
         private double[] robustAligns = new double[0];
         private int pgdSteps;
         private String rationale = "";
+        private dev.softalign.nn.Dtype dtype = dev.softalign.nn.Dtype.F64;
 
         private Builder(String name, String dataset) {
             this.name = name;
@@ -222,6 +231,8 @@ public final class Preset {
 
         public Builder rationale(String v) { rationale = v; return this; }
 
+        public Builder dtype(dev.softalign.nn.Dtype v) { dtype = java.util.Objects.requireNonNull(v, "dtype"); return this; }
+
         private Builder copy() {
             Builder c = new Builder(name, dataset);
             c.trainSamples = trainSamples;
@@ -242,6 +253,7 @@ public final class Preset {
             c.robustAligns = robustAligns.clone();
             c.pgdSteps = pgdSteps;
             c.rationale = rationale;
+            c.dtype = dtype;
             return c;
         }
 
@@ -284,6 +296,11 @@ public final class Preset {
             }
         }
         throw new IllegalArgumentException("unknown preset '" + name + "' (expected quick, full or test)");
+    }
+
+    /** This preset with its cells trained in the given precision. */
+    public Preset withDtype(dev.softalign.nn.Dtype d) {
+        return toBuilder().dtype(d).build();
     }
 
     public Preset withSeeds(int n) {

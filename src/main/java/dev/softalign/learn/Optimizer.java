@@ -1,5 +1,6 @@
 package dev.softalign.learn;
 
+import dev.softalign.nn.Dtype;
 import dev.softalign.nn.Gradients;
 import dev.softalign.nn.Mlp;
 import java.util.LinkedHashMap;
@@ -15,6 +16,8 @@ public abstract class Optimizer {
     protected final double weightDecay;
     /** Steps taken so far. */
     protected long steps;
+    /** The precision of the network being stepped: parameters and state are rounded to it after each update. */
+    protected Dtype dtype = Dtype.F64;
     /** One state buffer per parameter array per slot, by name (e.g. "layers.0.weight.momentum"). */
     protected final Map<String, double[]> state = new LinkedHashMap<>();
 
@@ -36,6 +39,7 @@ public abstract class Optimizer {
     /** One update of every parameter with gradient g at learning rate lr. */
     public void step(Mlp net, Gradients g, double lr) {
         steps++;
+        dtype = net.dtype();
         if (names.length != net.layerCount()) {
             names = new String[net.layerCount()][];
             for (int i = 0; i < names.length; i++) {
@@ -118,6 +122,7 @@ public abstract class Optimizer {
                 for (int k = 0; k < w.length; k++) {
                     w[k] -= lr * (g[k] + weightDecay * w[k]);
                 }
+                dtype.round(w);
                 return;
             }
             boolean first = !hasBuffer(name, "momentum");
@@ -127,6 +132,8 @@ public abstract class Optimizer {
                 buf[k] = first ? d : momentum * buf[k] + d;
                 w[k] -= lr * (nesterov ? d + momentum * buf[k] : buf[k]);
             }
+            dtype.round(buf);
+            dtype.round(w);
         }
 
         @Override
@@ -161,6 +168,9 @@ public abstract class Optimizer {
                 v[k] = beta2 * v[k] + (1 - beta2) * d * d;
                 w[k] -= lr * (m[k] / c1) / (Math.sqrt(v[k] / c2) + eps);
             }
+            dtype.round(m);
+            dtype.round(v);
+            dtype.round(w);
         }
 
         @Override

@@ -246,11 +246,12 @@ public final class RunFolder implements AutoCloseable {
             Faults.point();
             Json.write(stage.resolve(CONFIG), c);
             AtomicFiles.writeString(stage.resolve(METRICS), metricsCsv(history));
-            ModelFile.save(net, metadata(c, epoch), stage.resolve(MODEL), c.saveDtype);
+            ModelFile.save(net, metadata(c, epoch), stage.resolve(MODEL), c.modelFileDtype());
             Map<String, Tensor> state = new LinkedHashMap<>();
             opt.state().forEach((k, v) -> state.put(k, Tensor.vector(v)));
-            if (!SafeTensors.F64.equals(c.saveDtype)) {
-                // The model file is rounded; resuming from it would not continue the run exactly.
+            if (!c.modelFileDtype().equals(c.precision().safetensors())) {
+                // A float64 run's model file is rounded; resuming from it would not continue the run
+                // exactly. (A float32 run's F32 file holds its values exactly.)
                 ModelFile.tensors(net).forEach((k, v) -> state.put(EXACT + k, v));
             }
             Map<String, String> meta = new LinkedHashMap<>();

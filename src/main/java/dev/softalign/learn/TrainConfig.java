@@ -44,8 +44,10 @@ public final class TrainConfig {
     /** Normalise inputs by the training set's mean and std, as a layer of the model. */
     public boolean normalize = false;
     public long seed = 1;
-    /** Precision of model.safetensors: F64 (bit-exact) or F32 (half the size, for export). */
+    /** Precision of model.safetensors: F64 (bit-exact) or F32 (half the size, for export). A float32 run saves F32. */
     public String saveDtype = "F64";
+    /** Precision the network computes in: F64 or F32 (see nn.Dtype). */
+    public String dtype = "F64";
 
     public static TrainConfig defaults() {
         return new TrainConfig();
@@ -73,6 +75,17 @@ public final class TrainConfig {
     public TrainConfig normalize(boolean v) { normalize = v; return this; }
     public TrainConfig seed(long v) { seed = v; return this; }
     public TrainConfig saveDtype(String v) { saveDtype = v; return this; }
+    public TrainConfig dtype(String v) { dtype = v; return this; }
+
+    /** The precision the network computes in. */
+    public dev.softalign.nn.Dtype precision() {
+        return dev.softalign.nn.Dtype.parse(dtype);
+    }
+
+    /** The dtype of model.safetensors: F32 if the run computes or is asked to save in float32. */
+    public String modelFileDtype() {
+        return "F32".equals(dtype) ? "F32" : saveDtype;
+    }
 
     /** Throws IllegalArgumentException naming the first bad option. */
     public TrainConfig validate() {
@@ -96,6 +109,7 @@ public final class TrainConfig {
         Optimizer.parse(optimizer, momentum, weightDecay, nesterov);
         Schedule.parse(schedule);
         check("F64".equals(saveDtype) || "F32".equals(saveDtype), "--save-dtype must be f64 or f32, got " + saveDtype);
+        check("F64".equals(dtype) || "F32".equals(dtype), "--dtype must be f64 or f32, got " + dtype);
         return this;
     }
 

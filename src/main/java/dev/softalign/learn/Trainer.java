@@ -68,7 +68,8 @@ public final class Trainer {
 
     /**
      * The kernel (thread budget) the network's products run on; default: the command's, all
-     * cores. A sweep gives each concurrent cell its share. The bits do not depend on it.
+     * cores. A sweep gives each concurrent cell its share. The bits do not depend on it. A run
+     * whose config asks for another dtype gets a kernel of that dtype with the same budget.
      */
     public Trainer kernel(MatMul k) {
         kernel = java.util.Objects.requireNonNull(k, "kernel");
@@ -91,6 +92,7 @@ public final class Trainer {
         if (c.align != null) {
             Alignment.apply(net, c.align, Alignment.From.parse(c.alignFrom));
         }
+        net.roundParameters(); // the rule drew B and the alignment mixed it in float64
         if (c.normalize) {
             double[] x = train.x();
             double mean = 0;
@@ -144,6 +146,7 @@ public final class Trainer {
             throw new IllegalArgumentException("--dataset " + config.dataset + ": the " + (data.train().size() == 0
                     ? data.train().name() : data.test().name()) + " split holds no samples");
         }
+        MatMul kernel = this.kernel.withDtype(config.precision());
         Rule rule = Rule.parse(config.rule, config.feedbackScale);
         Optimizer opt = Optimizer.parse(config.optimizer, config.momentum, config.weightDecay, config.nesterov);
         Schedule schedule = Schedule.parse(config.schedule);
@@ -255,11 +258,12 @@ public final class Trainer {
             if (clip > 0) {
                 double norm = g.norm();
                 if (norm > clip) {
-                    g.scale(clip / norm);
+                    g.scale(clip / norm, net.dtype());
                 }
             }
             opt.step(net, g, lr);
             rule.afterStep(net, g, lr, weightDecay);
+            net.roundParameters(); // a rule may write B in float64
             return loss;
         }
     }

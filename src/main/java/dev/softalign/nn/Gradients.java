@@ -29,11 +29,18 @@ public final class Gradients {
         return Math.sqrt(s);
     }
 
-    public void scale(double factor) {
+    /** Multiplies every gradient by factor, rounding the products to the given precision. */
+    public void scale(double factor, Dtype dtype) {
         for (int i = 0; i < weight.length; i++) {
             Vectors.scale(weight[i].data, factor);
             Vectors.scale(bias[i].data, factor);
+            dtype.round(weight[i].data);
+            dtype.round(bias[i].data);
         }
+    }
+
+    public void scale(double factor) {
+        scale(factor, Dtype.F64);
     }
 
     /** Copies into a flat vector in the network's {@link ParameterLayout} order. */

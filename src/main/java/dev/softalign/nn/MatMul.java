@@ -11,6 +11,11 @@ import org.ojalgo.matrix.store.R064Store;
  * ({@link #get}), a sweep gives each of its concurrent cells {@code cores / cells} threads
  * ({@link #withThreads}) and hands each cell's kernel to that cell's network. The thread count
  * never changes a bit of the result.
+ *
+ * <p>A kernel computes in one {@link Dtype}: float64 by default, or float32 ({@link #get(Dtype)},
+ * {@link #withThreads(int, Dtype)}), which rounds op(a) and op(b) to float32, sums in float32 and
+ * leaves float32 values in c. Each precision has its own determinism guarantee: the same bits
+ * whatever the thread count.
  */
 public interface MatMul {
 
@@ -23,6 +28,19 @@ public interface MatMul {
     /** How many threads one product may use, the caller included. */
     int threads();
 
+    /** The precision products are computed in. */
+    default Dtype dtype() {
+        return Dtype.F64;
+    }
+
+    /**
+     * This kernel's thread budget in the given precision: this kernel if it computes in it, the
+     * command's kernel of that precision for the command's kernel, else a new kernel of as many threads.
+     */
+    default MatMul withDtype(Dtype dtype) {
+        return Kernels.withDtype(this, dtype);
+    }
+
     /**
      * The kernel for one command: the fastest this JVM runs, on all cores (or
      * {@code -Dsoftalign.threads=n}). The Vector API one when {@code jdk.incubator.vector} is
@@ -31,7 +49,7 @@ public interface MatMul {
      * kernel of its own.
      */
     static MatMul get() {
-        return Kernels.commandDefault();
+        return Kernels.commandDefault(Dtype.F64);
     }
 
     /**
@@ -39,11 +57,27 @@ public interface MatMul {
      * threads: the caller and {@code threads - 1} helper threads, parked while idle.
      */
     static MatMul withThreads(int threads) {
-        return Kernels.withThreads(threads);
+        return Kernels.withThreads(threads, Dtype.F64);
     }
 
+    /** As {@link #get()}, computing in the given precision. */
+    static MatMul get(Dtype dtype) {
+        return Kernels.commandDefault(dtype);
+    }
+
+    /** As {@link #withThreads(int)}, computing in the given precision. */
+    static MatMul withThreads(int threads, Dtype dtype) {
+        return Kernels.withThreads(threads, dtype);
+    }
+
+    /** The float64 kernel that runs on any JVM (ojalgo's multiply). */
     static MatMul portable() {
         return Kernels.PORTABLE;
+    }
+
+    /** The kernel of this precision that runs on any JVM; in float32, bit for bit the vector kernel's results. */
+    static MatMul portable(Dtype dtype) {
+        return dtype == Dtype.F64 ? Kernels.PORTABLE : Kernels.PORTABLE_F32;
     }
 
     /** Checks shapes once, so both kernels fail the same way. */

@@ -11,6 +11,11 @@ import org.ojalgo.matrix.store.R064Store;
  * A multilayer perceptron of dense layers on inputs in [0,1]. Hidden layers share one activation;
  * the last layer is linear and feeds the loss. An optional per-feature normalisation
  * (x - mean) / std is part of the model, so input gradients and attacks stay in pixel space.
+ *
+ * <p>The network computes in its kernel's {@link Dtype}. In float32 every value it writes
+ * (parameters, inputs, activations, deltas, gradients) is rounded to float32 as it is written:
+ * matrix products are float32 sums, elementwise steps are computed in double and rounded, which
+ * for one addition or multiplication is the float32 result itself. In float64 nothing is rounded.
  */
 public final class Mlp {
 
@@ -67,7 +72,7 @@ public final class Mlp {
         for (Layer l : net.layers) {
             heNormal(l.weight, rng);
         }
-        return net;
+        return net.roundParameters();
     }
 
     /** Input, {@code depth} hidden layers of {@code width}, output: depth 2, width 256 on 784 inputs is 784-256-256-10. */
@@ -134,7 +139,7 @@ public final class Mlp {
         }
         inputMean = mean.clone();
         inputStd = std.clone();
-        return this;
+        return roundParameters();
     }
 
     public double[] inputMean() {
@@ -149,14 +154,45 @@ public final class Mlp {
         return mm;
     }
 
+    /** The precision this network computes in: its kernel's. */
+    public Dtype dtype() {
+        return mm.dtype();
+    }
+
+    private boolean f32() {
+        return mm.dtype() == Dtype.F32;
+    }
+
+    /**
+     * Rounds weights, biases, feedback and the input normalisation to this network's precision
+     * (nothing to do in float64):
+     * for code that writes parameters with double arithmetic (initialisers, optimisers, rules).
+     */
+    public Mlp roundParameters() {
+        if (f32()) {
+            for (Layer l : layers) {
+                Dtype.F32.round(l.weight.data);
+                Dtype.F32.round(l.bias.data);
+                Dtype.F32.round(l.feedback.data);
+            }
+            if (inputMean != null) {
+                Dtype.F32.round(inputMean);
+                Dtype.F32.round(inputStd);
+            }
+        }
+        return this;
+    }
+
     /**
      * Runs this network's products (and its copies') on the given kernel from now on; for whoever
      * loads a network and owns the thread budget it runs under. Bits do not depend on the thread
-     * count, only on the kind of kernel.
+     * count, only on the kind of kernel and its dtype. A float32 kernel rounds the parameters to
+     * float32 (a float64 network narrowed); a float64 kernel keeps them (a float32 network widened,
+     * exactly).
      */
     public Mlp kernel(MatMul kernel) {
         mm = java.util.Objects.requireNonNull(kernel, "kernel");
-        return this;
+        return roundParameters();
     }
 
     /** Where each weight and bias sits in the flat parameter vector. */
@@ -175,8 +211,10 @@ public final class Mlp {
         return out;
     }
 
+    /** Sets all forward parameters, rounded to this network's precision. */
     public void setParameters(double[] p) {
         layout().scatter(p, weights(), biases());
+        roundParameters();
     }
 
     private R064Store[] weights() {
@@ -240,6 +278,7 @@ public final class Mlp {
             p.labels[j] = d.labels()[s];
         }
         normalizeInput(in);
+        mm.dtype().round(in);
     }
 
     /** Copies n samples given sample-major (n x features) into the pass. */
@@ -251,6 +290,7 @@ public final class Mlp {
         System.arraycopy(x, 0, p.h[0].data, 0, x.length);
         System.arraycopy(labels, 0, p.labels, 0, labels.length);
         normalizeInput(p.h[0].data);
+        mm.dtype().round(p.h[0].data);
     }
 
     private void checkFeatures(int f) {
@@ -279,12 +319,21 @@ public final class Mlp {
             Layer l = layers[i];
             mm.multiply(l.weight, false, p.h[i], false, p.a[i]);
             addBias(p.a[i], l.bias.data);
+            if (f32()) {
+                Dtype.F32.round(p.a[i].data);
+            }
             if (i < layers.length - 1) {
                 activate(p.a[i].data, p.h[i + 1].data);
+                if (f32() && activation != Activation.RELU) { // the maximum of a float32 and zero is one
+                    Dtype.F32.round(p.h[i + 1].data);
+                }
             }
         }
         R064Store z = p.logits();
         p.loss = loss.lossAndGradient(z.data, z.getRowDim(), p.labels, p.n, p.delta[layers.length - 1].data);
+        if (f32()) {
+            Dtype.F32.round(p.delta[layers.length - 1].data);
+        }
         return p.loss;
     }
 
@@ -334,11 +383,15 @@ public final class Mlp {
         for (int i = last; i > 0; i--) {
             path.propagate(this, p, i, p.delta[i - 1]);
             multiplyByDerivative(p.delta[i - 1].data, p.a[i - 1].data);
+            if (f32() && activation != Activation.RELU) { // ReLU keeps or zeroes a float32
+                Dtype.F32.round(p.delta[i - 1].data);
+            }
         }
         if (g != null) {
             for (int i = 0; i <= last; i++) {
                 mm.multiply(p.delta[i], false, p.h[i], true, g.weight[i]);
                 rowSums(p.delta[i], g.bias[i].data);
+                mm.dtype().round(g.bias[i].data);
             }
         }
         if (inputGradient) {
@@ -349,6 +402,7 @@ public final class Mlp {
                 for (int i = 0; i < x.length; i++) {
                     x[i] /= inputStd.length == 1 ? inputStd[0] : inputStd[i % f];
                 }
+                mm.dtype().round(x);
             }
         }
     }

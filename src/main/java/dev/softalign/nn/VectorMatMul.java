@@ -12,7 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
 import org.ojalgo.matrix.store.R064Store;
 
 /**
- * Blocked float64 GEMM on the incubating Vector API, in the BLIS layout: op(b) is packed into
+ * Blocked GEMM on the incubating Vector API, in the BLIS layout, in float64 ({@link Dtype#F64}) or
+ * float32 ({@link Dtype#F32}, {@link FloatProduct}: twice the lanes per register): op(b) is packed into
  * KC x NR micro-panels, op(a) into MR x KC micro-panels (so all four transpose cases meet the same
  * contiguous, zero-padded layout), and a register-blocked micro-kernel keeps an MR x NR tile of c in
  * vector accumulators.
@@ -55,17 +56,27 @@ public final class VectorMatMul implements MatMul {
     private static final Cleaner CLEANER = Cleaner.create();
 
     private final int threads;
+    private final Dtype dtype;
     /** threads - 1 helpers (null for one thread); the calling thread computes the first part itself. */
     private final Team team;
     /** Names this kernel's helper threads: prefix + index. */
     private final String namePrefix;
 
-    /** @param threads how many threads share one product: the caller plus threads - 1 helpers */
+    /** A float64 kernel; @param threads how many threads share one product: the caller plus threads - 1 helpers */
     public VectorMatMul(int threads) {
+        this(threads, Dtype.F64);
+    }
+
+    /**
+     * @param threads how many threads share one product: the caller plus threads - 1 helpers
+     * @param dtype the precision products are computed in
+     */
+    public VectorMatMul(int threads, Dtype dtype) {
         if (threads < 1) {
             throw new IllegalArgumentException("kernel threads must be >= 1, got " + threads);
         }
         this.threads = threads;
+        this.dtype = java.util.Objects.requireNonNull(dtype, "dtype");
         this.namePrefix = "softalign-kernel-" + KERNELS.incrementAndGet() + "-";
         this.team = threads == 1 ? null : new Team(threads - 1, namePrefix);
         if (team != null) {
@@ -76,7 +87,12 @@ public final class VectorMatMul implements MatMul {
 
     @Override
     public String name() {
-        return "vector";
+        return dtype == Dtype.F64 ? "vector" : "vector-" + dtype.id();
+    }
+
+    @Override
+    public Dtype dtype() {
+        return dtype;
     }
 
     /** The prefix of this kernel's helper thread names (tests and thread dumps). */
@@ -91,7 +107,7 @@ public final class VectorMatMul implements MatMul {
 
     @Override
     public String toString() {
-        return "vector x" + threads;
+        return name() + " x" + threads;
     }
 
     @Override
@@ -108,11 +124,12 @@ public final class VectorMatMul implements MatMul {
             return;
         }
         Call call = CALLS.get();
-        Product p = call.product.set(a.data, transposeA, b.data, transposeB, c.data, m, n, k);
+        Blocks p = (dtype == Dtype.F64 ? call.product : call.floatProduct())
+                .set(a.data, transposeA, b.data, transposeB, c.data, m, n, k);
         int parts = 2.0 * m * n * k < PARALLEL_FLOPS ? 1 : threads;
         // Split the larger of m and n, so the operand every thread packs in full is the smaller one.
         boolean splitRows = m >= n;
-        int tiles = splitRows ? ceilDiv(m, MR) : ceilDiv(n, NR);
+        int tiles = splitRows ? ceilDiv(m, p.mr()) : ceilDiv(n, NR);
         parts = Math.min(parts, tiles);
         // Another caller holding the helpers computes its product alone: the tiles, hence the bits, are the same.
         if (parts == 1 || !team.lock.tryLock()) {
@@ -134,7 +151,16 @@ public final class VectorMatMul implements MatMul {
     private static final class Call {
 
         final Product product = new Product();
+        private FloatProduct floatProduct;
         private Part[] parts = new Part[0];
+
+        /** Made on first use: a thread that only multiplies in float64 holds no float32 buffers. */
+        FloatProduct floatProduct() {
+            if (floatProduct == null) {
+                floatProduct = new FloatProduct();
+            }
+            return floatProduct;
+        }
 
         Part[] parts(int count) {
             if (parts.length < count) {
@@ -151,12 +177,12 @@ public final class VectorMatMul implements MatMul {
     /** Tiles [lo, hi) of the split dimension. Boundaries sit on the global tile grid, so results do not depend on parts. */
     private static final class Part implements Runnable {
 
-        private Product p;
+        private Blocks p;
         private boolean splitRows;
         private int lo;
         private int hi;
 
-        void set(Product p, boolean splitRows, int lo, int hi) {
+        void set(Blocks p, boolean splitRows, int lo, int hi) {
             this.p = p;
             this.splitRows = splitRows;
             this.lo = lo;
@@ -166,7 +192,7 @@ public final class VectorMatMul implements MatMul {
         @Override
         public void run() {
             if (splitRows) {
-                p.run(lo * MR, Math.min(p.m(), hi * MR), 0, p.n());
+                p.run(lo * p.mr(), Math.min(p.m(), hi * p.mr()), 0, p.n());
             } else {
                 p.run(0, p.m(), lo * NR, Math.min(p.n(), hi * NR));
             }
@@ -280,19 +306,22 @@ public final class VectorMatMul implements MatMul {
         }
     }
 
-    /** One product; {@link #run} computes the block c[i0:i1, j0:j1] with the calling thread's buffers. */
-    private static final class Product {
+    /**
+     * One product of one precision, cut into tiles of a global mr() x NR grid; {@link #run}
+     * computes the block c[i0:i1, j0:j1] with the calling thread's buffers.
+     */
+    abstract static class Blocks {
 
-        private double[] a;
-        private boolean ta;
-        private double[] b;
-        private boolean tb;
-        private double[] c;
-        private int m;
-        private int n;
-        private int k;
+        double[] a;
+        boolean ta;
+        double[] b;
+        boolean tb;
+        double[] c;
+        int m;
+        int n;
+        int k;
 
-        Product set(double[] a, boolean ta, double[] b, boolean tb, double[] c, int m, int n, int k) {
+        Blocks set(double[] a, boolean ta, double[] b, boolean tb, double[] c, int m, int n, int k) {
             this.a = a;
             this.ta = ta;
             this.b = b;
@@ -312,6 +341,21 @@ public final class VectorMatMul implements MatMul {
             return n;
         }
 
+        /** Rows of a micro-tile: the split grid's row step. */
+        abstract int mr();
+
+        abstract void run(int i0, int i1, int j0, int j1);
+    }
+
+    /** A float64 product. */
+    private static final class Product extends Blocks {
+
+        @Override
+        int mr() {
+            return MR;
+        }
+
+        @Override
         void run(int i0, int i1, int j0, int j1) {
             double[][] buffers = BUFFERS.get();
             double[] ap = buffers[0];
@@ -516,11 +560,11 @@ public final class VectorMatMul implements MatMul {
     }
 
 
-    private static int ceilDiv(int x, int y) {
+    static int ceilDiv(int x, int y) {
         return (x + y - 1) / y;
     }
 
-    private static int roundUp(int x, int multiple) {
+    static int roundUp(int x, int multiple) {
         return ceilDiv(x, multiple) * multiple;
     }
 }

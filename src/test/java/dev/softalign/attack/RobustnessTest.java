@@ -170,10 +170,10 @@ class RobustnessTest {
     /** The numbers of the false alarm reported on a BP 784-64-10 model: more samples correct, but the target hit more often. */
     @Test
     void targetedAttackIsJudgedOnTheTarget() {
-        Robustness.Point p = new Robustness.Point(1.0, 0.6810, 0.6570, 0.254, 0.212, 1.9, 2.1, 1.0, 0, 0);
+        Robustness.Point p = new Robustness.Point(1.0, 0.6810, 0.6570, Double.NaN, 0.254, 0.212, 1.9, 2.1, 1.0, 0, 0);
         assertTrue(!Robustness.weakerThanOneStep(p, true));
         assertTrue(Robustness.weakerThanOneStep(p, false), "judged on accuracy it would be flagged");
-        Robustness.Point tie = new Robustness.Point(1.0, 0.7, 0.7, 0.2, 0.2, 2.2, 2.1, 1.0, 0, 0);
+        Robustness.Point tie = new Robustness.Point(1.0, 0.7, 0.7, Double.NaN, 0.2, 0.2, 2.2, 2.1, 1.0, 0, 0);
         assertTrue(Robustness.weakerThanOneStep(tie, true), "equal success, higher target loss");
         assertEquals(-Math.log(Math.exp(1) / (Math.exp(1) + Math.exp(2) + Math.exp(-1))),
                 Robustness.crossEntropy(new double[] {9, 1, 2, -1}, 1, 3, 0), 1e-14);

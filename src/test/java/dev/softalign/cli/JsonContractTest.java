@@ -167,6 +167,11 @@ class JsonContractTest {
         JsonObject pgd = json("attack", "--model", bp, "--dataset", "blobs", "--attack", "pgd", "--eps", "0.1", "--steps",
                 "3", "--samples", "100", "--target-class", "1", "--json");
         assertKeys(pgd, "results[].one_step_target_success", "results[].one_step_target_loss");
+        JsonObject apgd = json("attack", "--model", bp, "--dataset", "blobs", "--attack", "apgd-t", "--eps", "0.1",
+                "--steps", "3", "--samples", "50", "--json");
+        assertKeys(apgd, "results[].pgd_accuracy", "checks.weaker_than_pgd", "settings.target_classes");
+        assertEquals("apgd-t", apgd.get("attack").getAsString());
+        assertEquals(3, apgd.getAsJsonObject("settings").get("target_classes").getAsInt(), "capped at classes - 1");
     }
 
     @Test

@@ -85,6 +85,29 @@ class RobustCommandsTest {
     }
 
     @Test
+    void apgdIsComparedWithPgdAndRepeats() {
+        String[] args = {"attack", "--model", bp, "--dataset", "blobs", "--attack", "apgd-ce", "--eps", "0.05,0.2",
+            "--steps", "10", "--restarts", "2", "--samples", "150", "--seed", "3", "--json"};
+        JsonObject a = run(args).json();
+        assertEquals(a.get("results"), run(args).json().get("results"), "seeded starts repeat");
+        assertEquals("apgd-ce", a.get("attack").getAsString());
+        for (var e : a.getAsJsonArray("results")) {
+            JsonObject p = e.getAsJsonObject();
+            assertTrue(p.get("robust_accuracy").getAsDouble() <= p.get("pgd_accuracy").getAsDouble(), a.toString());
+        }
+        assertFalse(a.getAsJsonObject("checks").get("weaker_than_pgd").getAsBoolean());
+        assertTrue(a.getAsJsonObject("settings").get("target_classes").isJsonNull());
+        CommandRun text = run("attack", "--model", bp, "--dataset", "blobs", "--attack", "apgd-t-l2", "--eps", "0.5",
+                "--steps", "5", "--samples", "50");
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().startsWith("apgd-t-l2 (l2, untargeted)") && text.out().contains("(PGD "), text.out());
+        CommandRun targeted = run("attack", "--model", bp, "--dataset", "blobs", "--attack", "apgd-t", "--targeted");
+        assertEquals(1, targeted.code());
+        assertTrue(targeted.err().contains("untargeted"), targeted.err());
+        assertEquals(1, run("attack", "--model", bp, "--dataset", "blobs", "--attack", "apgd-ce", "--alpha", "0.1").code());
+    }
+
+    @Test
     void targetedAndTransferAttacks() {
         JsonObject t = run("attack", "--model", bp, "--dataset", "blobs", "--attack", "fgsm", "--eps", "0.3",
                 "--samples", "100", "--targeted", "--target-class", "2", "--json").json();

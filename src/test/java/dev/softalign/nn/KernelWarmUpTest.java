@@ -14,9 +14,12 @@ class KernelWarmUpTest {
     @Test
     void productsSpanTwoKBlocksAndLeaveEdgeTiles() {
         // Two k-blocks: the micro-kernel both stores (first block) and accumulates (second).
-        assertTrue(KernelWarmUp.K > VectorMatMul.KC && KernelWarmUp.K <= 2 * VectorMatMul.KC);
-        // Edge tiles in m and n on AVX2 (MR 8), AVX-512 (MR 16) and this machine, and more than one full tile.
-        for (int mr : new int[] {8, 16, VectorMatMul.MR}) {
+        for (int kc : new int[] {VectorMatMul.KC, FloatProduct.KC}) {
+            assertTrue(KernelWarmUp.K > kc && KernelWarmUp.K <= 2 * kc);
+        }
+        // Edge tiles in m and n for both precisions on AVX2 (MR 8, 16), AVX-512 (MR 16, 32) and this
+        // machine, and at least one full tile.
+        for (int mr : new int[] {8, 16, 32, VectorMatMul.MR, FloatProduct.MR}) {
             assertNotEquals(0, KernelWarmUp.M % mr);
             assertTrue(KernelWarmUp.M > mr);
         }
