@@ -7,14 +7,13 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code softalign} command: one subcommand per task; errors are one line and a non-zero exit. */
+/**
+ * The {@code softalign} command: one subcommand per task (every command class of this package,
+ * {@link Commands}); errors are one line and a non-zero exit.
+ */
 @Command(name = "softalign", mixinStandardHelpOptions = true, version = "softalign 0.1.0",
         description = "Learning without weight transport: train with BP, feedback alignment and one-time soft "
-                + "alignment, then measure Hessian spectra, gradient flow, flatness and robustness.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, HessianCommand.class, GradflowCommand.class,
-                AttackCommand.class, CorruptCommand.class, FlatnessCommand.class, ReportCommand.class,
-                ReproduceCommand.class, BenchCommand.class, JshellCommand.class,
-                CommandLine.HelpCommand.class})
+                + "alignment, then measure Hessian spectra, gradient flow, flatness and robustness.")
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -77,6 +76,11 @@ public final class Main implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        // Subcommands first: the settings below reach the subcommands present when they are made.
+        for (Class<?> command : Commands.all()) {
+            cl.addSubcommand(command);
+        }
+        cl.addSubcommand(CommandLine.HelpCommand.class);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         // Every number option of every command: NaN, Infinity and 1e999 are not values anything can use.
         cl.registerConverter(Double.class, Main::finite);

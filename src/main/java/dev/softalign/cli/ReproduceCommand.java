@@ -92,7 +92,7 @@ final class ReproduceCommand implements Callable<Integer> {
             p = p.withSeeds(seeds);
         }
         p = p.withDtype(DtypeOption.parse(dtype));
-        List<Experiment> experiments = Experiments.select(figure);
+        List<Experiment<?>> experiments = Experiments.select(figure);
         ImageFormat f = ImageFormat.parse(format);
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter log = json ? new PrintWriter(new StringWriter()) : o;

@@ -1,6 +1,7 @@
 /**
- * The {@code softalign} command line (picocli): one class per subcommand, listed in
- * {@link dev.softalign.cli.Main}.
+ * The {@code softalign} command line (picocli): one class per subcommand, each annotated
+ * {@code @Command} and found by {@link dev.softalign.cli.Commands} (a new command is its class,
+ * with no list to extend); {@link dev.softalign.cli.Main} sets them up.
  *
  * <p>Commands parse options, call the layers below (learn, analysis, attack, experiment, report)
  * and print a readable summary, or one JSON object with {@code --json}. Shared options are mixins

@@ -5,6 +5,7 @@ import dev.softalign.report.Series;
 import dev.softalign.report.Stats;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /** What the analysis figures (3-5) share: their cells, and summaries of per-cell numbers over seeds. */
@@ -35,28 +36,28 @@ final class Analyses {
     }
 
     /** The results of one group (condition label), in cell order. */
-    static List<CellResult> group(List<CellResult> results, String group) {
+    static <R extends CellResult<?>> List<R> group(List<R> results, String group) {
         return Groups.where(results, r -> r.group().equals(group));
     }
 
-    /** Mean over a group's cells of a scalar (NaN cells, e.g. diverged ones, left out; NaN if none). */
-    static double mean(List<CellResult> results, String group, String scalar) {
-        return Stats.mean(values(results, group, r -> r.scalar(scalar)));
+    /** Mean over a group's cells of a measured number (cells without one, e.g. diverged ones, left out; NaN if none). */
+    static <M> double mean(List<CellResult<M>> results, String group, ToDoubleFunction<M> f) {
+        return Stats.mean(values(results, group, r -> r.value(f)));
     }
 
-    static double sd(List<CellResult> results, String group, String scalar) {
-        return Stats.sd(values(results, group, r -> r.scalar(scalar)));
+    static <M> double sd(List<CellResult<M>> results, String group, ToDoubleFunction<M> f) {
+        return Stats.sd(values(results, group, r -> r.value(f)));
     }
 
-    static double[] values(List<CellResult> results, String group, ToDoubleFunction<CellResult> f) {
+    static <R extends CellResult<?>> double[] values(List<R> results, String group, ToDoubleFunction<? super R> f) {
         return group(results, group).stream().mapToDouble(f).toArray();
     }
 
-    /** Mean +- sd over a group's cells of an array (per index); a cell without it counts as missing. */
-    static Series meanSd(String name, double[] x, List<CellResult> cells, String array) {
+    /** Mean +- sd over cells of a measured array (per index); a cell without it counts as missing. */
+    static <M> Series meanSd(String name, double[] x, List<CellResult<M>> cells, Function<M, double[]> array) {
         double[][] rows = new double[cells.size()][];
         for (int i = 0; i < rows.length; i++) {
-            rows[i] = cells.get(i).arrays.getOrDefault(array, new double[0]);
+            rows[i] = cells.get(i).array(array);
         }
         return Series.meanSd(name, x, rows);
     }
@@ -97,7 +98,7 @@ final class Analyses {
     }
 
     /** Number of diverged cells in a group. */
-    static long diverged(List<CellResult> results, String group) {
+    static long diverged(List<? extends CellResult<?>> results, String group) {
         return group(results, group).stream().filter(CellResult::diverged).count();
     }
 }

@@ -1,18 +1,26 @@
 package dev.softalign.experiment;
 
+import com.google.gson.reflect.TypeToken;
 import dev.softalign.learn.EpochMetrics;
 import dev.softalign.learn.TrainConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 /**
- * What one cell produced, stored as cells/&lt;id&gt;/result.json beside the cell's run files. Training fills {@link #history}; an
- * analysis adds named numbers ({@link #scalars}, e.g. "hessian_top") and arrays ({@link #arrays},
- * e.g. "eigenvalues"), so new experiments need no new result type.
+ * What one cell produced, stored as cells/&lt;id&gt;/result.json beside the cell's run files. Training
+ * fills {@link #history}; the experiment's analysis fills {@link #measured} with its own record
+ * (the records the commands print, e.g. {@link dev.softalign.analysis.GradientFlowReport}), which
+ * figures read by field, never by a string key. Gson writes and reads it back by the experiment's
+ * {@link Experiment#measurement} class; records keep their component order, so the same seed
+ * gives the same bytes.
+ *
+ * @param <M> the experiment's measurement record ({@code Void} for cells that are only trained)
  */
-public final class CellResult {
+public final class CellResult<M> {
 
     public static final String DONE = "done";
     public static final String DIVERGED = "diverged";
@@ -28,15 +36,15 @@ public final class CellResult {
     public Map<String, String> tags = new LinkedHashMap<>();
     /** Per-epoch metrics; for a diverged cell, the epochs completed before it diverged. */
     public List<EpochMetrics> history = new ArrayList<>();
-    public Map<String, Double> scalars = new LinkedHashMap<>();
-    public Map<String, double[]> arrays = new LinkedHashMap<>();
+    /** What the experiment measured on the trained network; null for a diverged cell or a training-only experiment. */
+    public M measured;
     /** Wall-clock seconds the cell took (not part of the results proper). */
     public double seconds;
     /** The {@link CodeVersion} that computed the cell; a result from other code is not reused. */
     public String code;
 
-    public static CellResult of(Cell cell) {
-        CellResult r = new CellResult();
+    public static <M> CellResult<M> of(Cell cell) {
+        CellResult<M> r = new CellResult<>();
         r.id = cell.id();
         r.config = cell.config();
         r.tags = new LinkedHashMap<>(cell.tags());
@@ -64,7 +72,20 @@ public final class CellResult {
         return diverged() || last() == null ? 1.0 / classes : last().testAccuracy();
     }
 
-    public double scalar(String name) {
-        return scalars.getOrDefault(name, Double.NaN);
+    /** A number read off the measurement, NaN when there is none (a diverged cell measured nothing). */
+    public double value(ToDoubleFunction<M> f) {
+        return measured == null ? Double.NaN : f.applyAsDouble(measured);
+    }
+
+    /** An array read off the measurement, empty when there is none. */
+    public double[] array(Function<M, double[]> f) {
+        double[] v = measured == null ? null : f.apply(measured);
+        return v == null ? new double[0] : v;
+    }
+
+    /** The Gson type of a result holding measurements of the given class. */
+    @SuppressWarnings("unchecked")
+    public static <M> TypeToken<CellResult<M>> type(Class<M> measurement) {
+        return (TypeToken<CellResult<M>>) TypeToken.getParameterized(CellResult.class, measurement);
     }
 }

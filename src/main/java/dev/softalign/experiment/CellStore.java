@@ -1,5 +1,7 @@
 package dev.softalign.experiment;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParseException;
 import dev.softalign.io.AtomicFiles;
 import dev.softalign.io.FolderLock;
 import dev.softalign.io.IoFailure;
@@ -49,26 +51,34 @@ public final class CellStore {
         return dir.resolve(cell.id());
     }
 
-    /** The stored result of a cell, or null if there is none (or it is unreadable: then the cell is recomputed). */
-    public CellResult read(Cell cell) {
-        return read(folder(cell).resolve(RESULT));
+    /**
+     * The stored result of a cell with its measurement read as the given record, or null if there
+     * is none (or it is unreadable: then the cell is recomputed).
+     */
+    public <M> CellResult<M> read(Cell cell, Class<M> measurement) {
+        return read(folder(cell).resolve(RESULT), measurement);
     }
 
     /** A result file's content, or null if it is missing or unreadable. */
-    public static CellResult read(Path file) {
+    public static <M> CellResult<M> read(Path file, Class<M> measurement) {
         if (!Files.isRegularFile(file)) {
             return null;
         }
         try {
-            CellResult r = Json.read(file, CellResult.class);
-            return r.config == null || r.history == null ? null : r;
-        } catch (IoFailure | com.google.gson.JsonParseException ex) {
+            CellResult<M> r = Json.PRETTY.fromJson(Files.readString(file), CellResult.type(measurement));
+            return r == null || r.config == null || r.history == null ? null : r;
+        } catch (IOException | JsonParseException ex) {
             return null;
         }
     }
 
+    /** A result file read without knowing its experiment: the measurement as plain JSON. */
+    public static CellResult<JsonElement> read(Path file) {
+        return read(file, JsonElement.class);
+    }
+
     /** Whether a stored result (null: none) can be reused by this build. */
-    public State state(CellResult stored) {
+    public State state(CellResult<?> stored) {
         return stored == null ? State.MISSING : code.equals(stored.code) ? State.DONE : State.STALE;
     }
 
@@ -106,7 +116,7 @@ public final class CellStore {
     }
 
     /** Marks a cell done: writes its result (atomically) after its run files are in place. */
-    public void finish(Cell cell, CellResult result) {
+    public void finish(Cell cell, CellResult<?> result) {
         Json.write(folder(cell).resolve(RESULT), result);
     }
 

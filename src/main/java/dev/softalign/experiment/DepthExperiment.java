@@ -12,16 +12,21 @@ import dev.softalign.report.Verdict.Outcome;
 import dev.softalign.report.VerdictRule;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /** Figure 1: test accuracy against depth for BP, FA and soft-aligned FA, mean +- sd over seeds. */
-public final class DepthExperiment implements Experiment {
+public final class DepthExperiment implements Experiment<Void> {
 
     /** "Comparable" / "behind" threshold, in accuracy (0.02 = 2 percentage points). */
     static final double GAP = 0.02;
+
+    /** The cells are only trained: figure 1 reads their training history. */
+    @Override
+    public Class<Void> measurement() {
+        return Void.class;
+    }
 
     @Override
     public String id() {
@@ -61,7 +66,7 @@ public final class DepthExperiment implements Experiment {
 
     /** The report, read as its table of contents: claim, setup, figures, table, verdicts. */
     @Override
-    public Report report(Preset p, Split data, List<CellResult> results) {
+    public Report report(Preset p, Split data, List<CellResult<Void>> results) {
         int classes = data.train().classes();
         ByDepth d = ByDepth.of(p, results, classes);
         Report rep = new Report(title());
@@ -108,7 +113,7 @@ public final class DepthExperiment implements Experiment {
     /** Per condition, test accuracy (%) and final training loss against depth, and the table of both. */
     record ByDepth(List<Series> accuracy, List<Series> loss, Table table) {
 
-        static ByDepth of(Preset p, List<CellResult> results, int classes) {
+        static ByDepth of(Preset p, List<CellResult<Void>> results, int classes) {
             double[] depths = new double[p.depths().length];
             for (int i = 0; i < depths.length; i++) {
                 depths[i] = p.depths()[i];
@@ -127,10 +132,10 @@ public final class DepthExperiment implements Experiment {
                 double[][] lossRows = new double[p.seeds()][depths.length];
                 for (int d = 0; d < depths.length; d++) {
                     int depth = p.depths()[d];
-                    List<CellResult> at = Groups.where(g.getValue(), r -> r.config.depth == depth);
+                    List<CellResult<Void>> at = Groups.where(g.getValue(), r -> r.config.depth == depth);
                     int diverged = 0;
                     for (int s = 0; s < p.seeds(); s++) {
-                        CellResult r = s < at.size() ? at.get(s) : null;
+                        CellResult<Void> r = s < at.size() ? at.get(s) : null;
                         acc[s][d] = r == null ? Double.NaN : 100 * r.testAccuracy(classes);
                         lossRows[s][d] = r == null || r.diverged() || r.last() == null ? Double.NaN : r.last().trainLoss();
                         diverged += r != null && r.diverged() ? 1 : 0;
@@ -161,16 +166,16 @@ public final class DepthExperiment implements Experiment {
     }
 
     /** Mean test accuracy (0..1) of a condition at a depth; NaN if there is no such cell. */
-    static double meanAccuracy(List<CellResult> results, String group, int depth, int classes) {
+    static double meanAccuracy(List<CellResult<Void>> results, String group, int depth, int classes) {
         return Stats.mean(Groups.where(results, r -> r.group().equals(group) && r.config.depth == depth).stream()
                 .mapToDouble(r -> r.testAccuracy(classes)).toArray());
     }
 
-    static long divergedCount(List<CellResult> results, String group) {
+    static long divergedCount(List<CellResult<Void>> results, String group) {
         return results.stream().filter(r -> r.group().equals(group) && r.diverged()).count();
     }
 
-    static List<Verdict> verdicts(Preset p, List<CellResult> results, int classes) {
+    static List<Verdict> verdicts(Preset p, List<CellResult<Void>> results, int classes) {
         int shallow = p.depths()[0];
         int deep = p.depths()[p.depths().length - 1];
         double bpS = meanAccuracy(results, "BP", shallow, classes);

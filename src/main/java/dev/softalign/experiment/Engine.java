@@ -20,7 +20,8 @@ public interface Engine extends AutoCloseable {
      * Returns when all are done; the first failure (other than a diverged cell, which is a result)
      * is thrown.
      */
-    void run(Experiment experiment, List<Cell> cells, Split data, CellStore store, BiConsumer<Cell, CellResult> done);
+    <M> void run(Experiment<M> experiment, List<Cell> cells, Split data, CellStore store,
+            BiConsumer<Cell, CellResult<M>> done);
 
     @Override
     void close();

@@ -14,14 +14,19 @@ import java.util.List;
  * already done; the experiment then turns all results into a report ending with a verdict table.
  *
  * <p>To add a figure: implement {@link #cells} (e.g. {@link Groups#conditions} x seeds),
- * {@link #analyze} (measure the trained network, put the numbers into the result's scalars or
- * arrays) and {@link #report} (figures from those numbers: {@link dev.softalign.report.Lines},
- * {@link dev.softalign.report.Density}, ...; verdicts by a stated rule), then list the class in
- * {@link Experiments#ALL}.
+ * {@link #analyze} (measure the trained network and return the measurement, a record, often the
+ * one the matching command prints), {@link #measurement} (that record's class) and {@link #report}
+ * (figures reading the records' fields: {@link dev.softalign.report.Lines},
+ * {@link dev.softalign.report.Density}, ...; verdicts by a {@link dev.softalign.report.VerdictRule}),
+ * then list the class in {@link Experiments#ALL}. An analysis that watches training (a per-epoch
+ * measurement) overrides {@link #run} and passes its {@link dev.softalign.learn.TrainingListener}
+ * to {@link Training#train}.
  *
  * <p>Experiments are serializable (stateless classes) so that Spark can send one to its executors.
+ *
+ * @param <M> the measurement a cell stores
  */
-public interface Experiment extends Serializable {
+public interface Experiment<M> extends Serializable {
 
     /** Folder and command-line name, e.g. "depth". */
     String id();
@@ -30,6 +35,12 @@ public interface Experiment extends Serializable {
     String figure();
 
     String title();
+
+    /**
+     * The class of what {@link #analyze} returns, by which result.json is read back; {@code Void}
+     * for an experiment whose cells are only trained.
+     */
+    Class<M> measurement();
 
     /** The sweep for a preset; ids must be unique. */
     List<Cell> cells(Preset preset);
@@ -42,27 +53,24 @@ public interface Experiment extends Serializable {
      * on that network and its copies, uses it too. A {@link dev.softalign.learn.TrainingDiverged}
      * thrown here is recorded as a diverged cell.
      */
-    default CellResult run(Cell cell, Split data, Path folder, MatMul kernel) {
-        String probe = cell.tags().get(Training.PROBE_TAG);
-        Training.Trained t = Training.train(cell, data, folder, probe == null ? 0 : Integer.parseInt(probe), kernel);
+    default CellResult<M> run(Cell cell, Split data, Path folder, MatMul kernel) {
+        Training.Trained<M> t = Training.train(cell, data, folder, kernel);
         if (!t.result().diverged()) {
-            // Analyses compute in float64: a float32 network is widened, exactly, onto the cell's budget.
-            t.model().net().kernel(kernel.withDtype(dev.softalign.nn.Dtype.F64));
-            analyze(cell, data, t.model(), t.result());
+            t.result().measured = analyze(cell, data, Training.forAnalysis(t.model(), kernel));
         }
         return t.result();
     }
 
     /**
      * Measures a trained (not diverged) network, e.g. its top Hessian eigenvalue or its accuracy
-     * under attack, and stores the numbers in {@code result.scalars} / {@code result.arrays}.
-     * Runs on a pool thread; the model is this cell's own, on the cell's kernel
-     * ({@code model.net().kernel()}): a network built here should use it too. Training alone:
-     * nothing to add.
+     * under attack, and returns the measurement the cell stores. Runs on a pool thread; the model
+     * is this cell's own, on the cell's kernel ({@code model.net().kernel()}): a network built here
+     * should use it too. Training alone: nothing to measure (null).
      */
-    default void analyze(Cell cell, Split data, TrainedModel model, CellResult result) {
+    default M analyze(Cell cell, Split data, TrainedModel model) {
+        return null;
     }
 
     /** The report from every cell's result (in the order of {@link #cells}); ends with verdicts. */
-    Report report(Preset preset, Split data, List<CellResult> results);
+    Report report(Preset preset, Split data, List<CellResult<M>> results);
 }

@@ -10,7 +10,7 @@ import java.util.Map;
 public final class Experiments {
 
     /** Every implemented experiment, in figure order; `reproduce all` runs these. Add new ones here. */
-    public static final List<Experiment> ALL = List.of(new DepthExperiment(), new TrainingExperiment(),
+    public static final List<Experiment<?>> ALL = List.of(new DepthExperiment(), new TrainingExperiment(),
             new GradflowExperiment(), new FlatnessExperiment(), new RobustnessExperiment());
 
     /** Figures of the paper without an experiment yet, and what will provide them. */
@@ -20,12 +20,12 @@ public final class Experiments {
     }
 
     /** "all", an experiment id ("depth") or a figure number ("1"); one-line error otherwise. */
-    public static List<Experiment> select(String name) {
+    public static List<Experiment<?>> select(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         if (n.equals("all")) {
             return ALL;
         }
-        for (Experiment e : ALL) {
+        for (Experiment<?> e : ALL) {
             if (e.id().equals(n) || e.figure().equals(n)) {
                 return List.of(e);
             }
@@ -41,7 +41,7 @@ public final class Experiments {
 
     public static List<String> names() {
         List<String> out = new ArrayList<>();
-        for (Experiment e : ALL) {
+        for (Experiment<?> e : ALL) {
             out.add(e.id() + " (" + e.figure() + ")");
         }
         return out;

@@ -7,8 +7,8 @@ import dev.softalign.analysis.SpectralDensity;
 import dev.softalign.analysis.WeightNoise;
 import dev.softalign.data.Dataset;
 import dev.softalign.data.Split;
-import dev.softalign.nn.Evaluation;
 import dev.softalign.learn.TrainedModel;
+import dev.softalign.nn.Evaluation;
 import dev.softalign.report.Bars;
 import dev.softalign.report.Figure;
 import dev.softalign.report.Lines;
@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -30,7 +31,28 @@ import tech.tablesaw.api.Table;
  * the training set: the top Hessian eigenvalue (Lanczos), the Hessian trace (Hutchinson), the
  * spectral density (stochastic Lanczos quadrature), and the loss under Gaussian weight noise.
  */
-public final class FlatnessExperiment implements Experiment {
+public final class FlatnessExperiment implements Experiment<FlatnessExperiment.Minimum> {
+
+    /**
+     * What a cell stores about the minimum its training reached, on the analysis subset: the top
+     * Hessian eigenpair's run, the trace, the spectral density, the subset loss, the loss and
+     * accuracy under weight noise at each of {@link #SIGMAS}, and the test loss.
+     */
+    public record Minimum(Lanczos.Result top, Hutchinson.Trace trace, SpectralDensity.Density density, double subsetLoss,
+            List<WeightNoise.Stat> noise, double testLoss) {
+
+        double topEigenvalue() {
+            return top.top()[0];
+        }
+
+        double[] noiseLoss() {
+            return noise.stream().mapToDouble(WeightNoise.Stat::lossMean).toArray();
+        }
+
+        double[] noiseAccuracy() {
+            return noise.stream().mapToDouble(WeightNoise.Stat::accuracyMean).toArray();
+        }
+    }
 
     /** Lanczos stopping tolerance on the residual of the top eigenpair (relative); ample to rank conditions. */
     static final double TOL = 1e-4;
@@ -51,8 +73,10 @@ public final class FlatnessExperiment implements Experiment {
      */
     static final double DENSITY_FLOOR = 1e-10;
 
-    static final String TOP = "hessian_top";
-    static final String TRACE = "hessian_trace";
+    @Override
+    public Class<Minimum> measurement() {
+        return Minimum.class;
+    }
 
     @Override
     public String id() {
@@ -75,33 +99,22 @@ public final class FlatnessExperiment implements Experiment {
     }
 
     @Override
-    public void analyze(Cell cell, Split data, TrainedModel model, CellResult result) {
+    public Minimum analyze(Cell cell, Split data, TrainedModel model) {
         int n = Integer.parseInt(cell.tags().get(Analyses.SAMPLES_TAG));
         Dataset subset = data.train().first(Math.min(n, data.train().size()));
         long seed = cell.config().seed;
         Hessian h = Hessian.of(model.net(), subset);
         Lanczos.Result top = Lanczos.create().top(1).tol(TOL).maxSteps(MAX_STEPS).seed(seed).run(h);
-        result.scalars.put(TOP, top.top()[0]);
-        result.scalars.put("hessian_top_residual", top.topResiduals()[0]);
-        result.scalars.put("hessian_top_converged", top.converged() ? 1.0 : 0.0);
         Hutchinson.Trace t = Hutchinson.create().minSamples(TRACE_MIN).maxSamples(TRACE_MAX).target(TRACE_TARGET)
                 .seed(seed).run(h);
-        result.scalars.put(TRACE, t.mean());
-        result.scalars.put("hessian_trace_stderr", t.stderr());
-        result.scalars.put("hessian_trace_samples", (double) t.samples());
         SpectralDensity.Density d = SpectralDensity.create().runs(SLQ_RUNS).steps(SLQ_STEPS).points(200).seed(seed).run(h);
-        result.arrays.put("density_grid", d.grid());
-        result.arrays.put("density", d.values());
-        result.scalars.put("subset_loss", h.loss());
         List<WeightNoise.Stat> curve = WeightNoise.curve(model.net(), subset, WeightNoise.Kind.PLAIN, SIGMAS, DRAWS, seed);
-        result.arrays.put("noise_loss", curve.stream().mapToDouble(WeightNoise.Stat::lossMean).toArray());
-        result.arrays.put("noise_accuracy", curve.stream().mapToDouble(WeightNoise.Stat::accuracyMean).toArray());
-        result.scalars.put("test_loss", Evaluation.of(model.net(), data.test()).loss());
+        return new Minimum(top, t, d, h.loss(), curve, Evaluation.of(model.net(), data.test()).loss());
     }
 
     /** The report, read as its table of contents: claim, setup, figures, table, verdicts. */
     @Override
-    public Report report(Preset p, Split data, List<CellResult> results) {
+    public Report report(Preset p, Split data, List<CellResult<Minimum>> results) {
         List<String> groups = new ArrayList<>(Groups.byGroup(results).keySet());
         Report rep = new Report(title());
         rep.text(claim(p));
@@ -140,30 +153,31 @@ public final class FlatnessExperiment implements Experiment {
     }
 
     /** Bars of a scalar's mean +- sd over seeds, one bar per condition. */
-    static Bars bars(List<CellResult> results, List<String> groups, String scalar, String label) {
+    static Bars bars(List<CellResult<Minimum>> results, List<String> groups, ToDoubleFunction<Minimum> value,
+            String label) {
         double[] mean = new double[groups.size()];
         double[] sd = new double[groups.size()];
         for (int i = 0; i < groups.size(); i++) {
-            mean[i] = Analyses.mean(results, groups.get(i), scalar);
-            sd[i] = Analyses.sd(results, groups.get(i), scalar);
+            mean[i] = Analyses.mean(results, groups.get(i), value);
+            sd[i] = Analyses.sd(results, groups.get(i), value);
         }
         return new Bars("condition", label, groups, List.of(new Bars.Group(label, mean, sd)));
     }
 
-    static Figure topEigenvalue(List<CellResult> results, List<String> groups) {
+    static Figure topEigenvalue(List<CellResult<Minimum>> results, List<String> groups) {
         return new Figure("top-eigenvalue", "Top Hessian eigenvalue per condition",
                 "Largest eigenvalue of the training-loss Hessian, mean +- sd over seeds. Smaller is flatter.",
-                bars(results, groups, TOP, "top eigenvalue"));
+                bars(results, groups, Minimum::topEigenvalue, "top eigenvalue"));
     }
 
-    static Figure trace(List<CellResult> results, List<String> groups) {
+    static Figure trace(List<CellResult<Minimum>> results, List<String> groups) {
         return new Figure("trace", "Hessian trace per condition",
                 "Hutchinson estimate of the Hessian trace (sum of all eigenvalues), mean +- sd over seeds; the "
                         + "estimator's own standard error is in the table.",
-                bars(results, groups, TRACE, "trace"));
+                bars(results, groups, m -> m.trace().mean(), "trace"));
     }
 
-    static Figure spectralDensity(List<CellResult> results, List<String> groups) {
+    static Figure spectralDensity(List<CellResult<Minimum>> results, List<String> groups) {
         List<Series> density = new ArrayList<>();
         for (String g : groups) {
             density.add(meanDensity(g, Analyses.group(results, g), 600));
@@ -176,10 +190,10 @@ public final class FlatnessExperiment implements Experiment {
                 new Lines("eigenvalue", "log10 density", density));
     }
 
-    static Figure weightNoiseLoss(List<CellResult> results, List<String> groups) {
+    static Figure weightNoiseLoss(List<CellResult<Minimum>> results, List<String> groups) {
         List<Series> noiseLoss = new ArrayList<>();
         for (String g : groups) {
-            noiseLoss.add(Analyses.meanSd(g, SIGMAS, Analyses.group(results, g), "noise_loss"));
+            noiseLoss.add(Analyses.meanSd(g, SIGMAS, Analyses.group(results, g), Minimum::noiseLoss));
         }
         return new Figure("weight-noise-loss", "Training loss under weight noise",
                 "Mean training loss over the subset when every parameter gets Gaussian noise of standard deviation "
@@ -188,10 +202,10 @@ public final class FlatnessExperiment implements Experiment {
                 new Lines("noise sigma", "train loss", noiseLoss));
     }
 
-    static Figure weightNoiseAccuracy(List<CellResult> results, List<String> groups) {
+    static Figure weightNoiseAccuracy(List<CellResult<Minimum>> results, List<String> groups) {
         List<Series> noiseAcc = new ArrayList<>();
         for (String g : groups) {
-            Series a = Analyses.meanSd(g, SIGMAS, Analyses.group(results, g), "noise_accuracy");
+            Series a = Analyses.meanSd(g, SIGMAS, Analyses.group(results, g), Minimum::noiseAccuracy);
             noiseAcc.add(new Series(g, a.x(), scale(a.y(), 100), scale(a.err(), 100)));
         }
         return new Figure("weight-noise-accuracy", "Training accuracy under weight noise",
@@ -211,13 +225,13 @@ public final class FlatnessExperiment implements Experiment {
      * log10 of the mean over cells of their densities, each linearly interpolated onto a common grid
      * (zero outside its own grid); NaN below DENSITY_FLOOR of the peak.
      */
-    static Series meanDensity(String name, List<CellResult> cells, int points) {
+    static Series meanDensity(String name, List<CellResult<Minimum>> cells, int points) {
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         List<double[][]> curves = new ArrayList<>();
-        for (CellResult r : cells) {
-            double[] g = r.arrays.get("density_grid");
-            double[] v = r.arrays.get("density");
+        for (CellResult<Minimum> r : cells) {
+            double[] g = r.measured == null ? null : r.measured.density().grid();
+            double[] v = r.measured == null ? null : r.measured.density().values();
             if (g != null && v != null && g.length >= 2) {
                 curves.add(new double[][] {g, v});
                 lo = Math.min(lo, g[0]);
@@ -258,7 +272,7 @@ public final class FlatnessExperiment implements Experiment {
         return v[lo] + w * (v[hi] - v[lo]);
     }
 
-    static Table table(List<CellResult> results, List<String> groups, int classes) {
+    static Table table(List<CellResult<Minimum>> results, List<String> groups, int classes) {
         StringColumn cond = StringColumn.create("condition");
         StringColumn top = StringColumn.create("top eigenvalue");
         StringColumn trace = StringColumn.create("trace");
@@ -270,14 +284,16 @@ public final class FlatnessExperiment implements Experiment {
         IntColumn diverged = IntColumn.create("diverged");
         for (String g : groups) {
             cond.append(g);
-            top.append(withSd(Analyses.mean(results, g, TOP), Analyses.sd(results, g, TOP)));
-            trace.append(withSd(Analyses.mean(results, g, TRACE), Analyses.sd(results, g, TRACE)));
-            traceErr.append(Fmt.num(Analyses.mean(results, g, "hessian_trace_stderr")));
-            loss.append(Fmt.num(Analyses.mean(results, g, "subset_loss")));
+            top.append(withSd(Analyses.mean(results, g, Minimum::topEigenvalue),
+                    Analyses.sd(results, g, Minimum::topEigenvalue)));
+            trace.append(withSd(Analyses.mean(results, g, m -> m.trace().mean()),
+                    Analyses.sd(results, g, m -> m.trace().mean())));
+            traceErr.append(Fmt.num(Analyses.mean(results, g, m -> m.trace().stderr())));
+            loss.append(Fmt.num(Analyses.mean(results, g, Minimum::subsetLoss)));
             rise.append(Fmt.num(Stats.mean(Analyses.values(results, g, FlatnessExperiment::noiseRise))));
             acc.append(Fmt.pct(Stats.mean(Analyses.values(results, g, r -> r.testAccuracy(classes)))));
             unconverged.append((int) Analyses.group(results, g).stream()
-                    .filter(r -> r.scalar("hessian_top_converged") == 0.0).count());
+                    .filter(r -> r.measured != null && !r.measured.top().converged()).count());
             diverged.append((int) Analyses.diverged(results, g));
         }
         return Table.create("flatness", cond, top, trace, traceErr, loss, rise, acc, unconverged, diverged);
@@ -288,19 +304,19 @@ public final class FlatnessExperiment implements Experiment {
     }
 
     /** Loss at the largest sigma minus the clean loss; NaN without the curve. */
-    static double noiseRise(CellResult r) {
-        double[] l = r.arrays.get("noise_loss");
-        return l == null || l.length == 0 ? Double.NaN : l[l.length - 1] - l[0];
+    static double noiseRise(CellResult<Minimum> r) {
+        double[] l = r.array(Minimum::noiseLoss);
+        return l.length == 0 ? Double.NaN : l[l.length - 1] - l[0];
     }
 
     /** Claim 4: the most aligned FA against plain FA, on the top eigenvalue and the trace. */
-    static List<Verdict> verdicts(Preset p, List<CellResult> results) {
+    static List<Verdict> verdicts(Preset p, List<CellResult<Minimum>> results) {
         String aligned = p.aligns().length == 0 ? null : Groups.aligned(p.aligns()[p.aligns().length - 1]);
         String claim = "4. Initial alignment converges to flatter minima (smaller top Hessian eigenvalue) than plain FA";
-        double tA = Analyses.mean(results, aligned, TOP);
-        double tF = Analyses.mean(results, "FA", TOP);
-        double rA = Analyses.mean(results, aligned, TRACE);
-        double rF = Analyses.mean(results, "FA", TRACE);
+        double tA = Analyses.mean(results, aligned, Minimum::topEigenvalue);
+        double tF = Analyses.mean(results, "FA", Minimum::topEigenvalue);
+        double rA = Analyses.mean(results, aligned, m -> m.trace().mean());
+        double rF = Analyses.mean(results, "FA", m -> m.trace().mean());
         VerdictRule rule = VerdictRule.allOf("for the most aligned FA (" + aligned + ") against plain FA, means over seeds")
                 .criterion("its top Hessian eigenvalue is smaller", tA < tF)
                 .criterion("its Hessian trace is smaller", rA < rF)
@@ -312,8 +328,8 @@ public final class FlatnessExperiment implements Experiment {
         StringBuilder measured = new StringBuilder();
         for (String g : Groups.byGroup(results).keySet()) {
             measured.append(measured.length() == 0 ? "" : "; ").append(g).append(": top ")
-                    .append(Fmt.num(Analyses.mean(results, g, TOP))).append(", trace ")
-                    .append(Fmt.num(Analyses.mean(results, g, TRACE)));
+                    .append(Fmt.num(Analyses.mean(results, g, Minimum::topEigenvalue))).append(", trace ")
+                    .append(Fmt.num(Analyses.mean(results, g, m -> m.trace().mean())));
         }
         measured.append(String.format(Locale.ROOT, "; diverged cells (not measured): FA %d, %s %d",
                 Analyses.diverged(results, "FA"), aligned, Analyses.diverged(results, aligned)));

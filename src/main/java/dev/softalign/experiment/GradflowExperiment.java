@@ -1,6 +1,7 @@
 package dev.softalign.experiment;
 
 import dev.softalign.analysis.GradientFlow;
+import dev.softalign.analysis.GradientFlowReport;
 import dev.softalign.data.Dataset;
 import dev.softalign.data.Split;
 import dev.softalign.learn.Rule;
@@ -16,6 +17,8 @@ import dev.softalign.report.Verdict;
 import dev.softalign.report.VerdictRule;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -26,20 +29,51 @@ import tech.tablesaw.api.Table;
  * rule's), the cosine between the rule's update and the true gradient, and the top singular value
  * and condition number of the rule's error-propagation Jacobian ({@link GradientFlow}).
  */
-public final class GradflowExperiment implements Experiment {
+public final class GradflowExperiment implements Experiment<GradflowExperiment.Flow> {
 
-    /** Array names; "_init" is appended for the initialised network. */
-    static final String DELTA_TRUE = "delta_norm_true";
-    static final String DELTA_RULE = "delta_norm_rule";
-    static final String COSINE = "cosine";
-    static final String JAC_MAX = "jac_sv_max_rule";
-    static final String JAC_COND = "jac_cond_rule";
-    static final String JAC_COND_TRUE = "jac_cond_true";
-    /** Scalars: max/min over layers of the rule's backward-signal norm; geometric mean over layers of its Jacobian's condition number. */
-    static final String SPREAD = "delta_spread_rule";
-    static final String COND = "jac_cond_rule_gmean";
-    static final String MEAN_COS = "cosine_hidden_mean";
-    static final String INIT = "_init";
+    /**
+     * What a cell stores: the gradient flow of the trained network and of the same network as
+     * initialised, each as the {@code gradflow} command prints it.
+     */
+    public record Flow(GradientFlowReport trained, GradientFlowReport init) {
+    }
+
+    /** Which of a cell's two networks a figure or verdict reads. */
+    enum When {
+        TRAINED("after training", Flow::trained), INIT("at initialisation", Flow::init);
+
+        final String label;
+        final Function<Flow, GradientFlowReport> of;
+
+        When(String label, Function<Flow, GradientFlowReport> of) {
+            this.label = label;
+            this.of = of;
+        }
+
+        /** Largest over smallest per-layer norm of the rule's backward signal. */
+        ToDoubleFunction<Flow> spread() {
+            return f -> Analyses.spread(of.apply(f).deltaNormRule());
+        }
+
+        /** Geometric mean over layers of the rule's Jacobian condition number. */
+        ToDoubleFunction<Flow> condition() {
+            return f -> Analyses.geometricMean(of.apply(f).jacobianConditionRule());
+        }
+
+        /** Mean over the layers below the output of cos(update, true gradient). */
+        ToDoubleFunction<Flow> cosine() {
+            return f -> hiddenMean(of.apply(f).gradCosine());
+        }
+
+        Function<Flow, double[]> array(Function<GradientFlowReport, double[]> column) {
+            return f -> column.apply(of.apply(f));
+        }
+    }
+
+    @Override
+    public Class<Flow> measurement() {
+        return Flow.class;
+    }
 
     @Override
     public String id() {
@@ -66,39 +100,15 @@ public final class GradflowExperiment implements Experiment {
     }
 
     @Override
-    public void analyze(Cell cell, Split data, TrainedModel model, CellResult result) {
+    public Flow analyze(Cell cell, Split data, TrainedModel model) {
         int n = Integer.parseInt(cell.tags().get(Analyses.SAMPLES_TAG));
         Dataset subset = data.train().first(Math.min(n, data.train().size()));
         BackwardPath path = Rule.parse(cell.config().rule, cell.config().feedbackScale).path();
         int jac = Math.min(GradientFlow.DEFAULT_JACOBIAN_SAMPLES, subset.size());
-        store(result, "", GradientFlow.of(model.net(), path, subset, jac));
+        GradientFlowReport trained = GradientFlowReport.of(GradientFlow.of(model.net(), path, subset, jac));
         // The trained model does not keep its initial weights; the seeded initialisation rebuilds them exactly.
         Mlp init = Trainer.initialize(cell.config(), data.train(), model.net().kernel());
-        store(result, INIT, GradientFlow.of(init, path, subset, jac));
-    }
-
-    static void store(CellResult r, String suffix, GradientFlow.Summary s) {
-        int layers = s.cosine().length;
-        double[] jmax = new double[layers];
-        double[] jcond = new double[layers];
-        double[] jcondTrue = new double[layers];
-        for (int i = 0; i < layers; i++) {
-            jmax[i] = s.jacobianRule()[i].max();
-            jcond[i] = s.jacobianRule()[i].condition();
-            jcondTrue[i] = s.jacobianTrue()[i].condition();
-        }
-        r.arrays.put(DELTA_TRUE + suffix, s.deltaNormTrue());
-        r.arrays.put(DELTA_RULE + suffix, s.deltaNormRule());
-        r.arrays.put("grad_norm_true" + suffix, s.trueGradNorm());
-        r.arrays.put("grad_norm_rule" + suffix, s.ruleUpdateNorm());
-        r.arrays.put(COSINE + suffix, s.cosine());
-        r.arrays.put(JAC_MAX + suffix, jmax);
-        r.arrays.put(JAC_COND + suffix, jcond);
-        r.arrays.put(JAC_COND_TRUE + suffix, jcondTrue);
-        r.scalars.put(SPREAD + suffix, Analyses.spread(s.deltaNormRule()));
-        r.scalars.put(COND + suffix, Analyses.geometricMean(jcond));
-        r.scalars.put(MEAN_COS + suffix, hiddenMean(s.cosine()));
-        r.scalars.put("loss" + suffix, s.loss());
+        return new Flow(trained, GradientFlowReport.of(GradientFlow.of(init, path, subset, jac)));
     }
 
     /** Mean over the layers whose update passes through the feedback (all but the last). */
@@ -112,7 +122,7 @@ public final class GradflowExperiment implements Experiment {
 
     /** The report, read as its table of contents: claim, setup, figures, summary table, verdicts. */
     @Override
-    public Report report(Preset p, Split data, List<CellResult> results) {
+    public Report report(Preset p, Split data, List<CellResult<Flow>> results) {
         Figures f = new Figures(results, p.curveDepth() + 1);
         Report rep = new Report(title());
         rep.text(claim(p));
@@ -150,48 +160,48 @@ public final class GradflowExperiment implements Experiment {
     }
 
     /** The figures, one method each, over the conditions present in the results. */
-    record Figures(List<CellResult> results, List<String> groups, double[] x) {
+    record Figures(List<CellResult<Flow>> results, List<String> groups, double[] x) {
 
-        Figures(List<CellResult> results, int layers) {
+        Figures(List<CellResult<Flow>> results, int layers) {
             this(results, new ArrayList<>(Groups.byGroup(results).keySet()), Analyses.range(layers));
         }
 
-        private List<Series> of(String array) {
-            return series(results, groups, x, array);
+        private List<Series> of(When when, Function<GradientFlowReport, double[]> column) {
+            return series(results, groups, x, when.array(column));
         }
 
         Figure backwardSignalRule() {
             return new Figure("backward-signal-rule", "Rule's backward signal per layer, after training",
                     "Norm of the backward signal each rule actually sends down (BP: W^T, FA: B^T), per layer, mean +- sd "
                             + "over seeds, log scale. A flat profile is smooth flow; a steep one vanishes or explodes with depth.",
-                    new Lines("layer", "backward signal norm", of(DELTA_RULE)).logY(true));
+                    new Lines("layer", "backward signal norm", of(When.TRAINED, GradientFlowReport::deltaNormRule)).logY(true));
         }
 
         Figure backwardSignalTrue() {
             return new Figure("backward-signal-true", "True backward signal per layer, after training",
                     "Norm of the true gradient's backward signal (through W^T) in each rule's trained network, mean +- sd "
                             + "over seeds, log scale.",
-                    new Lines("layer", "backward signal norm", of(DELTA_TRUE)).logY(true));
+                    new Lines("layer", "backward signal norm", of(When.TRAINED, GradientFlowReport::deltaNormTrue)).logY(true));
         }
 
         Figure backwardSignalRuleInit() {
             return new Figure("backward-signal-rule-init", "Rule's backward signal per layer, at initialisation",
                     "As the first figure, on each network as initialised (after the one-time alignment, before training).",
-                    new Lines("layer", "backward signal norm", of(DELTA_RULE + INIT)).logY(true));
+                    new Lines("layer", "backward signal norm", of(When.INIT, GradientFlowReport::deltaNormRule)).logY(true));
         }
 
         Figure cosine() {
             return new Figure("cosine", "Cosine between the rule's update and the true gradient per layer",
                     "Cosine between each layer's weight-and-bias update computed by the rule and the true gradient, after "
                             + "training, mean +- sd over seeds. 1 is the gradient itself (BP, and every rule's last layer).",
-                    new Lines("layer", "cos(update, gradient)", of(COSINE)));
+                    new Lines("layer", "cos(update, gradient)", of(When.TRAINED, GradientFlowReport::gradCosine)));
         }
 
         Figure jacobianMax() {
             return new Figure("jacobian-max", "Top singular value of the rule's error-propagation Jacobian",
                     "Largest singular value of J_l along the rule's backward path, mean over samples, after training; "
                             + "mean +- sd over seeds, log scale. Above 1 the error grows on its way down, below 1 it shrinks.",
-                    new Lines("layer", "largest singular value", of(JAC_MAX)).logY(true));
+                    new Lines("layer", "largest singular value", of(When.TRAINED, GradientFlowReport::jacobianSvMaxRule)).logY(true));
         }
 
         Figure jacobianCondition() {
@@ -199,11 +209,12 @@ public final class GradflowExperiment implements Experiment {
                     "Largest over smallest non-zero singular value of J_l along the rule's path (of the per-index means "
                             + "over samples), after training; mean +- sd over seeds, log scale. Large: the error reaches "
                             + "the layer squeezed into few directions.",
-                    new Lines("layer", "condition number", of(JAC_COND)).logY(true));
+                    new Lines("layer", "condition number", of(When.TRAINED, GradientFlowReport::jacobianConditionRule)).logY(true));
         }
     }
 
-    static List<Series> series(List<CellResult> results, List<String> groups, double[] x, String array) {
+    static List<Series> series(List<CellResult<Flow>> results, List<String> groups, double[] x,
+            Function<Flow, double[]> array) {
         List<Series> out = new ArrayList<>();
         for (String g : groups) {
             out.add(Analyses.meanSd(g, x, Analyses.group(results, g), array));
@@ -211,7 +222,7 @@ public final class GradflowExperiment implements Experiment {
         return out;
     }
 
-    static Table table(List<CellResult> results, List<String> groups) {
+    static Table table(List<CellResult<Flow>> results, List<String> groups) {
         StringColumn cond = StringColumn.create("condition");
         StringColumn spread = StringColumn.create("spread (trained)");
         StringColumn spreadInit = StringColumn.create("spread (init)");
@@ -222,33 +233,33 @@ public final class GradflowExperiment implements Experiment {
         IntColumn diverged = IntColumn.create("diverged");
         for (String g : groups) {
             cond.append(g);
-            spread.append(Fmt.num(Analyses.mean(results, g, SPREAD)));
-            spreadInit.append(Fmt.num(Analyses.mean(results, g, SPREAD + INIT)));
-            jc.append(Fmt.num(Analyses.mean(results, g, COND)));
-            jcInit.append(Fmt.num(Analyses.mean(results, g, COND + INIT)));
-            cos.append(Fmt.num(Analyses.mean(results, g, MEAN_COS)));
-            cosInit.append(Fmt.num(Analyses.mean(results, g, MEAN_COS + INIT)));
+            spread.append(Fmt.num(Analyses.mean(results, g, When.TRAINED.spread())));
+            spreadInit.append(Fmt.num(Analyses.mean(results, g, When.INIT.spread())));
+            jc.append(Fmt.num(Analyses.mean(results, g, When.TRAINED.condition())));
+            jcInit.append(Fmt.num(Analyses.mean(results, g, When.INIT.condition())));
+            cos.append(Fmt.num(Analyses.mean(results, g, When.TRAINED.cosine())));
+            cosInit.append(Fmt.num(Analyses.mean(results, g, When.INIT.cosine())));
             diverged.append((int) Analyses.diverged(results, g));
         }
         return Table.create("summary", cond, spread, spreadInit, jc, jcInit, cos, cosInit, diverged);
     }
 
     /** Claim 4 after training and at initialisation: the most aligned FA against plain FA. */
-    static List<Verdict> verdicts(Preset p, List<CellResult> results) {
+    static List<Verdict> verdicts(Preset p, List<CellResult<Flow>> results) {
         String aligned = p.aligns().length == 0 ? null : Groups.aligned(p.aligns()[p.aligns().length - 1]);
         List<Verdict> out = new ArrayList<>();
-        out.add(verdict(results, aligned, "", "after training"));
-        out.add(verdict(results, aligned, INIT, "at initialisation"));
+        out.add(verdict(results, aligned, When.TRAINED));
+        out.add(verdict(results, aligned, When.INIT));
         return out;
     }
 
-    static Verdict verdict(List<CellResult> results, String aligned, String suffix, String when) {
-        String claim = "4. Initial alignment gives smoother gradient flow than plain FA (" + when + ")";
-        double sA = Analyses.mean(results, aligned, SPREAD + suffix);
-        double sF = Analyses.mean(results, "FA", SPREAD + suffix);
-        double cA = Analyses.mean(results, aligned, COND + suffix);
-        double cF = Analyses.mean(results, "FA", COND + suffix);
-        VerdictRule rule = VerdictRule.allOf(when + ", for the most aligned FA (" + aligned + ") against plain FA, means "
+    static Verdict verdict(List<CellResult<Flow>> results, String aligned, When when) {
+        String claim = "4. Initial alignment gives smoother gradient flow than plain FA (" + when.label + ")";
+        double sA = Analyses.mean(results, aligned, when.spread());
+        double sF = Analyses.mean(results, "FA", when.spread());
+        double cA = Analyses.mean(results, aligned, when.condition());
+        double cF = Analyses.mean(results, "FA", when.condition());
+        VerdictRule rule = VerdictRule.allOf(when.label + ", for the most aligned FA (" + aligned + ") against plain FA, means "
                 + "over seeds")
                 .criterion("the spread of its backward signal over layers (largest / smallest per-layer norm) is "
                         + "smaller than plain FA's", sA < sF)
@@ -260,10 +271,10 @@ public final class GradflowExperiment implements Experiment {
             return rule.verdict(claim, "no soft-aligned condition in this preset");
         }
         String measured = aligned + ": spread " + Fmt.num(sA) + ", condition " + Fmt.num(cA) + ", cosine "
-                + Fmt.num(Analyses.mean(results, aligned, MEAN_COS + suffix)) + "; FA: spread " + Fmt.num(sF)
-                + ", condition " + Fmt.num(cF) + ", cosine " + Fmt.num(Analyses.mean(results, "FA", MEAN_COS + suffix))
-                + "; BP: spread " + Fmt.num(Analyses.mean(results, "BP", SPREAD + suffix)) + ", condition "
-                + Fmt.num(Analyses.mean(results, "BP", COND + suffix)) + "; diverged cells (not measured): FA "
+                + Fmt.num(Analyses.mean(results, aligned, when.cosine())) + "; FA: spread " + Fmt.num(sF)
+                + ", condition " + Fmt.num(cF) + ", cosine " + Fmt.num(Analyses.mean(results, "FA", when.cosine()))
+                + "; BP: spread " + Fmt.num(Analyses.mean(results, "BP", when.spread())) + ", condition "
+                + Fmt.num(Analyses.mean(results, "BP", when.condition())) + "; diverged cells (not measured): FA "
                 + Analyses.diverged(results, "FA") + ", " + aligned + " " + Analyses.diverged(results, aligned);
         return rule.verdict(claim, measured);
     }

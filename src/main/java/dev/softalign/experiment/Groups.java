@@ -43,15 +43,15 @@ public final class Groups {
     }
 
     /** Results by group label, groups in order of first appearance. */
-    public static Map<String, List<CellResult>> byGroup(List<CellResult> results) {
-        Map<String, List<CellResult>> m = new LinkedHashMap<>();
-        for (CellResult r : results) {
+    public static <R extends CellResult<?>> Map<String, List<R>> byGroup(List<R> results) {
+        Map<String, List<R>> m = new LinkedHashMap<>();
+        for (R r : results) {
             m.computeIfAbsent(r.group(), k -> new ArrayList<>()).add(r);
         }
         return m;
     }
 
-    public static List<CellResult> where(List<CellResult> results, Predicate<CellResult> p) {
+    public static <R extends CellResult<?>> List<R> where(List<R> results, Predicate<? super R> p) {
         return results.stream().filter(p).toList();
     }
 }

@@ -43,7 +43,8 @@ public final class LocalEngine implements Engine {
     }
 
     @Override
-    public void run(Experiment e, List<Cell> cells, Split data, CellStore store, BiConsumer<Cell, CellResult> done) {
+    public <M> void run(Experiment<M> e, List<Cell> cells, Split data, CellStore store,
+            BiConsumer<Cell, CellResult<M>> done) {
         Sweep.Budget split = fixed != null ? fixed : Sweep.budget(threads, cells.size());
         // One kernel per cell thread, reused by the cells that thread runs; idle kernel threads park.
         ThreadLocal<MatMul> kernels = ThreadLocal.withInitial(() -> MatMul.withThreads(split.kernelThreads()));
@@ -54,7 +55,7 @@ public final class LocalEngine implements Engine {
      * Runs work for every cell on a fixed pool of at most threads threads and waits for all of
      * them (waiting threads park); the first failure is rethrown and the remaining work cancelled.
      */
-    static void forEach(Experiment e, List<Cell> cells, int threads, Consumer<Cell> work) {
+    static void forEach(Experiment<?> e, List<Cell> cells, int threads, Consumer<Cell> work) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, cells.size())));
         try {
             List<Future<?>> futures = new ArrayList<>();

@@ -34,7 +34,7 @@ final class Progress implements AutoCloseable {
         }
     }
 
-    synchronized void done(Cell cell, CellResult r) {
+    synchronized void done(Cell cell, CellResult<?> r) {
         done++;
         if (bar != null) {
             bar.stepTo(done);

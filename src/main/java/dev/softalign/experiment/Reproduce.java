@@ -22,7 +22,7 @@ import tech.tablesaw.io.csv.CsvReadOptions;
 public final class Reproduce {
 
     /** One experiment's report, how its sweep went, and how long it took now. */
-    public record Done(Experiment experiment, Path index, Sweep.Outcome outcome, List<Verdict> verdicts, double seconds) {
+    public record Done(Experiment<?> experiment, Path index, Sweep.Outcome<?> outcome, List<Verdict> verdicts, double seconds) {
     }
 
     private Reproduce() {
@@ -32,7 +32,7 @@ public final class Reproduce {
      * Runs the experiments on this machine within threads threads (cells at once x kernel threads
      * per cell), refusing to run beside stale cells.
      */
-    public static List<Done> run(List<Experiment> experiments, Preset preset, Path out, ImageFormat format, int threads,
+    public static List<Done> run(List<? extends Experiment<?>> experiments, Preset preset, Path out, ImageFormat format, int threads,
             PrintWriter log) {
         try (Engine engine = new LocalEngine(threads)) {
             return run(experiments, preset, out, format, engine, false, log);
@@ -44,22 +44,23 @@ public final class Reproduce {
      * stale cells (computed by other code) before anything runs: without rerunStale that is a
      * one-line refusal, with it those cells are recomputed.
      */
-    public static List<Done> run(List<Experiment> experiments, Preset preset, Path out, ImageFormat format, Engine engine,
+    public static List<Done> run(List<? extends Experiment<?>> experiments, Preset preset, Path out, ImageFormat format, Engine engine,
             boolean rerunStale, PrintWriter log) {
         String code = CodeVersion.current();
-        List<Sweep.Plan> plans = new ArrayList<>();
-        for (Experiment e : experiments) {
+        List<Sweep.Plan<?>> plans = new ArrayList<>();
+        for (Experiment<?> e : experiments) {
             plans.add(Sweep.plan(e, e.cells(preset), new CellStore(out.resolve(e.id()).resolve("cells"), code)));
         }
         Sweep.checkStale(plans, rerunStale);
         Split data = preset.load();
         List<Done> done = new ArrayList<>();
-        for (Sweep.Plan plan : plans) {
-            Experiment e = plan.experiment();
+        for (Sweep.Plan<?> plan : plans) {
+            Experiment<?> e = plan.experiment();
             long start = System.nanoTime();
             Path dir = out.resolve(e.id());
-            Sweep.Outcome o = Sweep.run(plan, data, engine, rerunStale, log);
-            Report rep = e.report(preset, data, o.results());
+            Reported r = sweep(plan, data, engine, rerunStale, log, preset);
+            Sweep.Outcome<?> o = r.outcome();
+            Report rep = r.report();
             double seconds = (System.nanoTime() - start) / 1e9;
             rep.heading("Reproduction");
             rep.text(String.format(Locale.ROOT, "Preset %s, %d cells: %d computed in this run, %d reused from an earlier "
@@ -82,6 +83,16 @@ public final class Reproduce {
         return done;
     }
 
+    private record Reported(Sweep.Outcome<?> outcome, Report report) {
+    }
+
+    /** Runs a plan's sweep and has its experiment report the results (one measurement type M for both). */
+    private static <M> Reported sweep(Sweep.Plan<M> plan, Split data, Engine engine, boolean rerunStale, PrintWriter log,
+            Preset preset) {
+        Sweep.Outcome<M> o = Sweep.run(plan, data, engine, rerunStale, log);
+        return new Reported(o, plan.experiment().report(preset, data, o.results()));
+    }
+
     /**
      * out/index.html: a link to every experiment report in out (this run's and earlier ones'), with
      * its verdicts (earlier ones read back from their verdict.csv).
@@ -93,7 +104,7 @@ public final class Reproduce {
         StringColumn exp = StringColumn.create("experiment");
         StringColumn claim = StringColumn.create("claim");
         StringColumn outcome = StringColumn.create("reproduced");
-        for (Experiment e : Experiments.ALL) {
+        for (Experiment<?> e : Experiments.ALL) {
             Done d = done.stream().filter(x -> x.experiment().id().equals(e.id())).findFirst().orElse(null);
             Path index = out.resolve(e.id()).resolve("index.html");
             if (d == null && !Files.isRegularFile(index)) {

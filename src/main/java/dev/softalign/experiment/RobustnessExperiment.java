@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -32,7 +34,50 @@ import tech.tablesaw.api.Table;
  * preset's grid (a = 0: B orthogonal to W, plain FA): accuracy under white-box FGSM and PGD (L-inf,
  * true input gradient through W) against eps, and under input corruptions, on the first test samples.
  */
-public final class RobustnessExperiment implements Experiment {
+public final class RobustnessExperiment implements Experiment<RobustnessExperiment.Attacked> {
+
+    /**
+     * What a cell stores: FGSM and PGD against {@link #EPS} and the corruptions, each as the
+     * {@code attack} and {@code corrupt} commands print it; figures read the accessors below.
+     */
+    public record Attacked(Robustness.Report fgsm, Robustness.Report pgd, Corruptions.Report corruptions) {
+
+        double clean() {
+            return fgsm.cleanAccuracy();
+        }
+
+        double fgsmRef() {
+            return at(fgsm, REF_EPS);
+        }
+
+        double pgdRef() {
+            return at(pgd, REF_EPS);
+        }
+
+        double corruptionMean() {
+            return corruptions.meanAccuracy();
+        }
+
+        /** Accuracy per severity (index severity - 1), averaged over the corruption types; NaN where none ran. */
+        double[] perSeverity() {
+            double[] sum = new double[Corruption.SEVERITIES];
+            int[] count = new int[Corruption.SEVERITIES];
+            for (Corruptions.Row row : corruptions.rows()) {
+                sum[row.severity() - 1] += row.accuracy();
+                count[row.severity() - 1]++;
+            }
+            for (int s = 0; s < sum.length; s++) {
+                sum[s] = count[s] == 0 ? Double.NaN : sum[s] / count[s];
+            }
+            return sum;
+        }
+
+        /** Accuracy under one corruption averaged over its severities; NaN if it did not run (blur on non-images). */
+        double corruption(Corruption kind) {
+            return Stats.mean(corruptions.rows().stream().filter(r -> r.corruption().equals(kind.id()))
+                    .mapToDouble(Corruptions.Row::accuracy).toArray());
+        }
+    }
 
     /** L-inf radii (inputs in [0,1]). */
     static final double[] EPS = {0.005, 0.01, 0.02, 0.03, 0.05, 0.1};
@@ -41,13 +86,10 @@ public final class RobustnessExperiment implements Experiment {
     /** PGD step alpha = ALPHA_FACTOR * eps / steps (torchattacks-style 2.5 eps / steps), random start. */
     static final double ALPHA_FACTOR = 2.5;
 
-    static final String CLEAN = "clean_accuracy";
-    static final String FGSM = "fgsm_accuracy";
-    static final String PGD = "pgd_accuracy";
-    static final String FGSM_REF = "fgsm_ref";
-    static final String PGD_REF = "pgd_ref";
-    static final String CORRUPTION = "corruption_accuracy";
-    static final String CORRUPTION_MEAN = "corruption_mean";
+    @Override
+    public Class<Attacked> measurement() {
+        return Attacked.class;
+    }
 
     @Override
     public String id() {
@@ -80,7 +122,7 @@ public final class RobustnessExperiment implements Experiment {
     }
 
     @Override
-    public void analyze(Cell cell, Split data, TrainedModel model, CellResult result) {
+    public Attacked analyze(Cell cell, Split data, TrainedModel model) {
         int n = Integer.parseInt(cell.tags().get(Analyses.SAMPLES_TAG));
         int steps = Integer.parseInt(cell.tags().get("pgd_steps"));
         Dataset subset = data.test().first(Math.min(n, data.test().size()));
@@ -91,53 +133,31 @@ public final class RobustnessExperiment implements Experiment {
                 subset.size());
         Robustness.Report pgd = Robustness.evaluate(net, e -> new Pgd(source, Norm.LINF, ALPHA_FACTOR * e / steps,
                 steps, 1, true), subset, EPS, Targeting.none(), false, seed, subset.size());
-        result.scalars.put(CLEAN, fgsm.cleanAccuracy());
-        result.arrays.put("eps", EPS.clone());
-        result.arrays.put(FGSM, fgsm.results().stream().mapToDouble(Robustness.Point::robustAccuracy).toArray());
-        result.arrays.put(PGD, pgd.results().stream().mapToDouble(Robustness.Point::robustAccuracy).toArray());
-        result.scalars.put(FGSM_REF, at(result.arrays.get(FGSM), REF_EPS));
-        result.scalars.put(PGD_REF, at(result.arrays.get(PGD), REF_EPS));
-        Corruptions.Report c = Corruptions.evaluate(net, subset, Arrays.asList(Corruption.values()), seed);
-        double[] perSeverity = new double[Corruption.SEVERITIES];
-        int[] count = new int[Corruption.SEVERITIES];
-        for (Corruptions.Row row : c.rows()) {
-            perSeverity[row.severity() - 1] += row.accuracy();
-            count[row.severity() - 1]++;
-        }
-        for (int s = 0; s < perSeverity.length; s++) {
-            perSeverity[s] = count[s] == 0 ? Double.NaN : perSeverity[s] / count[s];
-        }
-        result.arrays.put(CORRUPTION, perSeverity);
-        result.scalars.put(CORRUPTION_MEAN, c.meanAccuracy());
-        for (Corruption k : Corruption.values()) {
-            double[] acc = c.rows().stream().filter(r -> r.corruption().equals(k.id()))
-                    .mapToDouble(Corruptions.Row::accuracy).toArray();
-            result.scalars.put("corruption_" + k.id(), Stats.mean(acc));
-        }
+        return new Attacked(fgsm, pgd, Corruptions.evaluate(net, subset, Arrays.asList(Corruption.values()), seed));
     }
 
-    /** The value at eps (one of EPS). */
-    static double at(double[] values, double eps) {
-        for (int i = 0; i < EPS.length; i++) {
-            if (EPS[i] == eps) {
-                return values[i];
+    /** Robust accuracy at eps (one of the report's radii). */
+    static double at(Robustness.Report report, double eps) {
+        for (Robustness.Point point : report.results()) {
+            if (point.eps() == eps) {
+                return point.robustAccuracy();
             }
         }
         throw new IllegalArgumentException("eps " + eps + " is not on the grid");
     }
 
     /** Chance accuracy for a diverged cell (its network predicts nothing better), as in figure 1. */
-    static double scalarOrChance(CellResult r, String name, int classes) {
-        return r.diverged() ? 1.0 / classes : r.scalar(name);
+    static double orChance(CellResult<Attacked> r, ToDoubleFunction<Attacked> f, int classes) {
+        return r.diverged() ? 1.0 / classes : r.value(f);
     }
 
-    static double mean(List<CellResult> results, String group, String name, int classes) {
-        return Stats.mean(Analyses.values(results, group, r -> scalarOrChance(r, name, classes)));
+    static double mean(List<CellResult<Attacked>> results, String group, ToDoubleFunction<Attacked> f, int classes) {
+        return Stats.mean(Analyses.values(results, group, r -> orChance(r, f, classes)));
     }
 
     /** The report, read as its table of contents: claims, setup, figures, table, verdicts. */
     @Override
-    public Report report(Preset p, Split data, List<CellResult> results) {
+    public Report report(Preset p, Split data, List<CellResult<Attacked>> results) {
         int classes = data.train().classes();
         List<String> groups = new ArrayList<>(Groups.byGroup(results).keySet());
         Report rep = new Report(title());
@@ -181,52 +201,49 @@ public final class RobustnessExperiment implements Experiment {
         return x;
     }
 
-    static Figure pgdAgainstEps(Preset p, List<CellResult> results, List<String> groups, int classes) {
+    static Figure pgdAgainstEps(Preset p, List<CellResult<Attacked>> results, List<String> groups, int classes) {
         List<Series> pgd = new ArrayList<>();
         for (String g : groups) {
-            pgd.add(curve(g, epsAxis(), Analyses.group(results, g), PGD, classes));
+            pgd.add(curve(g, epsAxis(), Analyses.group(results, g), Attacked::pgd, classes));
         }
         return new Figure("pgd-vs-eps", "Accuracy under PGD against eps",
                 "Accuracy (%) under L-inf PGD-" + p.pgdSteps() + " against the radius eps (0: clean), mean +- sd over seeds.",
                 new Lines("eps (L-inf)", "robust accuracy (%)", pgd));
     }
 
-    static Figure fgsmAgainstEps(List<CellResult> results, List<String> groups, int classes) {
+    static Figure fgsmAgainstEps(List<CellResult<Attacked>> results, List<String> groups, int classes) {
         List<Series> fgsm = new ArrayList<>();
         for (String g : groups) {
-            fgsm.add(curve(g, epsAxis(), Analyses.group(results, g), FGSM, classes));
+            fgsm.add(curve(g, epsAxis(), Analyses.group(results, g), Attacked::fgsm, classes));
         }
         return new Figure("fgsm-vs-eps", "Accuracy under FGSM against eps",
                 "Accuracy (%) under FGSM against eps (0: clean), mean +- sd over seeds.",
                 new Lines("eps (L-inf)", "robust accuracy (%)", fgsm));
     }
 
-    static Figure robustAgainstA(Preset p, List<CellResult> results, int classes) {
+    static Figure robustAgainstA(Preset p, List<CellResult<Attacked>> results, int classes) {
         double[] aligns = p.robustAligns();
         List<Series> ref = new ArrayList<>();
-        ref.add(againstA("PGD", results, aligns, PGD_REF, classes));
-        ref.add(againstA("FGSM", results, aligns, FGSM_REF, classes));
-        ref.add(againstA("clean", results, aligns, CLEAN, classes));
-        ref.add(flat("BP, PGD", aligns, mean(results, "BP", PGD_REF, classes)));
-        ref.add(flat("BP, FGSM", aligns, mean(results, "BP", FGSM_REF, classes)));
+        ref.add(againstA("PGD", results, aligns, Attacked::pgdRef, classes));
+        ref.add(againstA("FGSM", results, aligns, Attacked::fgsmRef, classes));
+        ref.add(againstA("clean", results, aligns, Attacked::clean, classes));
+        ref.add(flat("BP, PGD", aligns, mean(results, "BP", Attacked::pgdRef, classes)));
+        ref.add(flat("BP, FGSM", aligns, mean(results, "BP", Attacked::fgsmRef, classes)));
         return new Figure("robust-vs-a", "Robust accuracy at eps " + REF_EPS + " against the alignment degree",
                 "Accuracy (%) under PGD and FGSM at eps = " + REF_EPS + ", and clean, against a (mean +- sd over "
                         + "seeds); the flat lines are BP's robust accuracy at the same eps.",
                 new Lines("alignment degree a", "accuracy (%)", ref));
     }
 
-    static Figure corruptionAgainstA(Preset p, List<CellResult> results, int classes) {
+    static Figure corruptionAgainstA(Preset p, List<CellResult<Attacked>> results, int classes) {
         double[] aligns = p.robustAligns();
         List<Series> corr = new ArrayList<>();
         for (int s = 1; s <= Corruption.SEVERITIES; s++) {
             int sev = s;
-            corr.add(againstA("severity " + s, results, aligns, r -> {
-                double[] v = r.arrays.get(CORRUPTION);
-                return r.diverged() ? 1.0 / classes : v == null ? Double.NaN : v[sev - 1];
-            }));
+            corr.add(againstA("severity " + s, results, aligns, m -> m.perSeverity()[sev - 1], classes));
         }
-        corr.add(againstA("all severities", results, aligns, CORRUPTION_MEAN, classes));
-        corr.add(flat("BP, all severities", aligns, mean(results, "BP", CORRUPTION_MEAN, classes)));
+        corr.add(againstA("all severities", results, aligns, Attacked::corruptionMean, classes));
+        corr.add(flat("BP, all severities", aligns, mean(results, "BP", Attacked::corruptionMean, classes)));
         return new Figure("corruption-vs-a", "Accuracy under corruptions against the alignment degree",
                 "Accuracy (%) under input corruptions, averaged over the corruption types at each severity, against a "
                         + "(mean +- sd over seeds); the flat line is BP's accuracy averaged over types and severities.",
@@ -234,29 +251,26 @@ public final class RobustnessExperiment implements Experiment {
     }
 
     /** Accuracy (%) against eps with the clean accuracy at eps 0. */
-    static Series curve(String name, double[] x, List<CellResult> cells, String array, int classes) {
+    static Series curve(String name, double[] x, List<CellResult<Attacked>> cells,
+            Function<Attacked, Robustness.Report> attack, int classes) {
         double[][] rows = new double[cells.size()][x.length];
         for (int i = 0; i < rows.length; i++) {
-            CellResult r = cells.get(i);
-            double[] v = r.arrays.get(array);
+            CellResult<Attacked> r = cells.get(i);
+            List<Robustness.Point> v = r.measured == null ? null : attack.apply(r.measured).results();
             for (int j = 0; j < x.length; j++) {
-                rows[i][j] = 100 * (r.diverged() ? 1.0 / classes : j == 0 ? r.scalar(CLEAN)
-                        : v == null ? Double.NaN : v[j - 1]);
+                rows[i][j] = 100 * (r.diverged() ? 1.0 / classes : v == null ? Double.NaN
+                        : j == 0 ? r.measured.clean() : v.get(j - 1).robustAccuracy());
             }
         }
         return Series.meanSd(name, x, rows);
     }
 
-    static Series againstA(String name, List<CellResult> results, double[] aligns, String scalar, int classes) {
-        return againstA(name, results, aligns, r -> scalarOrChance(r, scalar, classes));
-    }
-
-    static Series againstA(String name, List<CellResult> results, double[] aligns,
-            java.util.function.ToDoubleFunction<CellResult> f) {
+    static Series againstA(String name, List<CellResult<Attacked>> results, double[] aligns,
+            ToDoubleFunction<Attacked> f, int classes) {
         double[] y = new double[aligns.length];
         double[] err = new double[aligns.length];
         for (int i = 0; i < aligns.length; i++) {
-            double[] v = Analyses.values(results, Groups.aligned(aligns[i]), f);
+            double[] v = Analyses.values(results, Groups.aligned(aligns[i]), r -> orChance(r, f, classes));
             y[i] = 100 * Stats.mean(v);
             err[i] = 100 * Stats.sd(v);
         }
@@ -269,7 +283,7 @@ public final class RobustnessExperiment implements Experiment {
         return Series.of(name, new double[] {lo, hi}, new double[] {100 * value, 100 * value});
     }
 
-    static Table table(List<CellResult> results, List<String> groups, int classes) {
+    static Table table(List<CellResult<Attacked>> results, List<String> groups, int classes) {
         StringColumn cond = StringColumn.create("condition");
         StringColumn clean = StringColumn.create("clean");
         StringColumn f = StringColumn.create("FGSM eps " + REF_EPS);
@@ -282,12 +296,13 @@ public final class RobustnessExperiment implements Experiment {
         IntColumn diverged = IntColumn.create("diverged");
         for (String g : groups) {
             cond.append(g);
-            clean.append(Fmt.pct(mean(results, g, CLEAN, classes)));
-            f.append(Fmt.pct(mean(results, g, FGSM_REF, classes)));
-            pg.append(Fmt.pct(mean(results, g, PGD_REF, classes)));
-            corr.append(Fmt.pct(mean(results, g, CORRUPTION_MEAN, classes)));
+            clean.append(Fmt.pct(mean(results, g, Attacked::clean, classes)));
+            f.append(Fmt.pct(mean(results, g, Attacked::fgsmRef, classes)));
+            pg.append(Fmt.pct(mean(results, g, Attacked::pgdRef, classes)));
+            corr.append(Fmt.pct(mean(results, g, Attacked::corruptionMean, classes)));
             for (int i = 0; i < kinds.size(); i++) {
-                kinds.get(i).append(Fmt.pct(mean(results, g, "corruption_" + Corruption.values()[i].id(), classes)));
+                Corruption kind = Corruption.values()[i];
+                kinds.get(i).append(Fmt.pct(mean(results, g, m -> m.corruption(kind), classes)));
             }
             diverged.append((int) Analyses.diverged(results, g));
         }
@@ -302,29 +317,29 @@ public final class RobustnessExperiment implements Experiment {
         return n <= 0 ? Double.NaN : Math.sqrt(p * (1 - p) / n);
     }
 
-    static List<Verdict> verdicts(Preset p, List<CellResult> results, int classes) {
+    static List<Verdict> verdicts(Preset p, List<CellResult<Attacked>> results, int classes) {
         return List.of(corruptionVerdict(p, results, classes), adversarialVerdict(p, results, classes));
     }
 
     /** Claim 4: FA at every a > 0 of the grid against plain FA (a = 0), on corrupted inputs. */
-    static Verdict corruptionVerdict(Preset p, List<CellResult> results, int classes) {
+    static Verdict corruptionVerdict(Preset p, List<CellResult<Attacked>> results, int classes) {
         double[] aligns = p.robustAligns();
         boolean hasZero = Arrays.stream(aligns).anyMatch(a -> a == 0);
-        double zero = hasZero ? mean(results, Groups.aligned(0), CORRUPTION_MEAN, classes) : Double.NaN;
+        double zero = hasZero ? mean(results, Groups.aligned(0), Attacked::corruptionMean, classes) : Double.NaN;
         VerdictRule rule = VerdictRule.allOf("mean accuracy over corruption types and severities, mean over seeds");
         StringBuilder m = new StringBuilder();
         int compared = 0;
         for (double a : aligns) {
             String g = Groups.aligned(a);
-            double v = mean(results, g, CORRUPTION_MEAN, classes);
+            double v = mean(results, g, Attacked::corruptionMean, classes);
             m.append(m.length() == 0 ? "" : ", ").append(g).append(" ").append(Fmt.pct(v)).append(" (clean ")
-                    .append(Fmt.pct(mean(results, g, CLEAN, classes))).append(")");
+                    .append(Fmt.pct(mean(results, g, Attacked::clean, classes))).append(")");
             if (a > 0 && Double.isFinite(v)) {
                 compared++;
                 rule.criterion(g + " beats plain FA (FA a=0)", v > zero);
             }
         }
-        m.append("; BP ").append(Fmt.pct(mean(results, "BP", CORRUPTION_MEAN, classes)));
+        m.append("; BP ").append(Fmt.pct(mean(results, "BP", Attacked::corruptionMean, classes)));
         if (compared == 0) {
             rule.criterion("FA at some a > 0 of the grid beats plain FA (FA a=0)", false);
         }
@@ -333,15 +348,15 @@ public final class RobustnessExperiment implements Experiment {
     }
 
     /** Claim 5: the best a of the grid against BP under PGD at REF_EPS. */
-    static Verdict adversarialVerdict(Preset p, List<CellResult> results, int classes) {
+    static Verdict adversarialVerdict(Preset p, List<CellResult<Attacked>> results, int classes) {
         double[] aligns = p.robustAligns();
         int n = p.analysisSamples() * p.seeds();
-        double bp = mean(results, "BP", PGD_REF, classes);
+        double bp = mean(results, "BP", Attacked::pgdRef, classes);
         double best = Double.NEGATIVE_INFINITY;
         double bestA = Double.NaN;
         StringBuilder m = new StringBuilder("BP ").append(Fmt.pct(bp));
         for (double a : aligns) {
-            double v = mean(results, Groups.aligned(a), PGD_REF, classes);
+            double v = mean(results, Groups.aligned(a), Attacked::pgdRef, classes);
             m.append(", ").append(Groups.aligned(a)).append(" ").append(Fmt.pct(v));
             if (Double.isFinite(v) && v > best) {
                 best = v;

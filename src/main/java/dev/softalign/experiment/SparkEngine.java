@@ -79,7 +79,8 @@ final class SparkEngine implements Engine {
     }
 
     @Override
-    public void run(Experiment e, List<Cell> cells, Split data, CellStore store, BiConsumer<Cell, CellResult> done) {
+    public <M> void run(Experiment<M> e, List<Cell> cells, Split data, CellStore store,
+            BiConsumer<Cell, CellResult<M>> done) {
         Broadcast<Data> b = broadcast(data);
         try {
             LocalEngine.forEach(e, cells, MAX_JOBS, cell -> {
@@ -92,7 +93,7 @@ final class SparkEngine implements Engine {
                     throw new IllegalStateException(e.id() + ": cell " + cell.id() + " failed on Spark: " + firstLine(ex), ex);
                 }
                 store.put(cell, c.files());
-                done.accept(cell, Json.COMPACT.fromJson(c.result(), CellResult.class));
+                done.accept(cell, Json.COMPACT.fromJson(c.result(), CellResult.type(e.measurement())));
             });
         } finally {
             sc.cancelAllJobs();
@@ -100,12 +101,12 @@ final class SparkEngine implements Engine {
     }
 
     /** A static factory, so the function captures only what it needs (all serializable), never the engine. */
-    private static Function<String, Computed> task(Experiment e, Broadcast<Data> data, String folder) {
+    private static Function<String, Computed> task(Experiment<?> e, Broadcast<Data> data, String folder) {
         return cellJson -> compute(e, Json.COMPACT.fromJson(cellJson, Cell.class), data.value().split(), folder);
     }
 
     /** Runs on an executor: the cell into a temporary run folder, whose files go back to the driver. */
-    static Computed compute(Experiment e, Cell cell, Split data, String folder) {
+    static Computed compute(Experiment<?> e, Cell cell, Split data, String folder) {
         Path tmp;
         try {
             tmp = Files.createTempDirectory("softalign-cell-");
@@ -115,7 +116,7 @@ final class SparkEngine implements Engine {
         try {
             // A task holds spark.task.cpus cores (1 by default): its kernel gets as many threads.
             org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
-            CellResult r = e.run(cell, data, tmp, MatMul.withThreads(task == null ? 1 : Math.max(1, task.cpus())));
+            CellResult<?> r = e.run(cell, data, tmp, MatMul.withThreads(task == null ? 1 : Math.max(1, task.cpus())));
             if (r.message != null) {
                 // A diverged cell's message names its checkpoint: the driver's folder, not this executor's.
                 r.message = r.message.replace(tmp.toString(), folder);

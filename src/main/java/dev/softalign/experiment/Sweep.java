@@ -19,11 +19,11 @@ import java.util.Set;
 public final class Sweep {
 
     /** All results, and how many cells were computed now versus read back from earlier runs. */
-    public record Outcome(List<CellResult> results, int ran, int reused, int diverged) {
+    public record Outcome<M>(List<CellResult<M>> results, int ran, int reused, int diverged) {
     }
 
     /** What a sweep finds before computing anything: stored results (null where none) and the cells to compute. */
-    public record Plan(Experiment experiment, List<Cell> cells, CellStore store, List<CellResult> stored,
+    public record Plan<M>(Experiment<M> experiment, List<Cell> cells, CellStore store, List<CellResult<M>> stored,
             List<Cell> missing, List<Cell> stale) {
 
         int reusable() {
@@ -66,18 +66,18 @@ public final class Sweep {
         return new Budget(cells, Math.max(1, threads / cells));
     }
 
-    public static Plan plan(Experiment e, List<Cell> cells, CellStore store) {
+    public static <M> Plan<M> plan(Experiment<M> e, List<Cell> cells, CellStore store) {
         Set<String> ids = new HashSet<>();
         for (Cell c : cells) {
             if (!ids.add(c.id())) {
                 throw new IllegalStateException(e.id() + ": two cells share the id " + c.id());
             }
         }
-        List<CellResult> stored = new ArrayList<>();
+        List<CellResult<M>> stored = new ArrayList<>();
         List<Cell> missing = new ArrayList<>();
         List<Cell> stale = new ArrayList<>();
         for (Cell c : cells) {
-            CellResult r = store.read(c);
+            CellResult<M> r = store.read(c, e.measurement());
             switch (store.state(r)) {
                 case DONE -> stored.add(r);
                 case MISSING -> {
@@ -90,17 +90,17 @@ public final class Sweep {
                 }
             }
         }
-        return new Plan(e, cells, store, stored, missing, stale);
+        return new Plan<>(e, cells, store, stored, missing, stale);
     }
 
     /**
      * Refuses, in one line, to run beside cells from other code unless rerunStale: a report must
      * never mix numbers from two versions of the code without saying so.
      */
-    public static void checkStale(List<Plan> plans, boolean rerunStale) {
+    public static void checkStale(List<? extends Plan<?>> plans, boolean rerunStale) {
         int stale = 0;
         List<String> where = new ArrayList<>();
-        for (Plan p : plans) {
+        for (Plan<?> p : plans) {
             if (!p.stale().isEmpty()) {
                 stale += p.stale().size();
                 where.add(p.store().dir() + " " + p.stale().size() + " of " + p.cells().size());
@@ -113,18 +113,18 @@ public final class Sweep {
         }
     }
 
-    public static Outcome run(Plan plan, Split data, Engine engine, boolean rerunStale, PrintWriter out) {
+    public static <M> Outcome<M> run(Plan<M> plan, Split data, Engine engine, boolean rerunStale, PrintWriter out) {
         checkStale(List.of(plan), rerunStale);
-        Experiment e = plan.experiment();
+        Experiment<M> e = plan.experiment();
         CellStore store = plan.store();
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < plan.cells().size(); i++) {
             index.put(plan.cells().get(i).id(), i);
         }
-        CellResult[] results = plan.stored().toArray(new CellResult[0]);
+        List<CellResult<M>> results = new ArrayList<>(plan.stored());
         List<Cell> todo = new ArrayList<>();
         for (Cell c : plan.cells()) {
-            if (results[index.get(c.id())] == null) {
+            if (results.get(index.get(c.id())) == null) {
                 todo.add(c);
                 store.begin(c);
             }
@@ -141,15 +141,15 @@ public final class Sweep {
                                 + ", not this build's " + store.code() + "; run the same jar (and kernel) everywhere");
                     }
                     store.finish(cell, r);
-                    results[index.get(cell.id())] = r;
+                    results.set(index.get(cell.id()), r);
                     progress.done(cell, r);
                 });
             }
         }
         int diverged = 0;
-        for (CellResult r : results) {
+        for (CellResult<M> r : results) {
             diverged += r.diverged() ? 1 : 0;
         }
-        return new Outcome(List.of(results), todo.size(), reused, diverged);
+        return new Outcome<>(List.copyOf(results), todo.size(), reused, diverged);
     }
 }

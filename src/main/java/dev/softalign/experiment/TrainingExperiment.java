@@ -2,7 +2,9 @@ package dev.softalign.experiment;
 
 import dev.softalign.data.Split;
 import dev.softalign.learn.EpochMetrics;
+import dev.softalign.learn.Rule;
 import dev.softalign.learn.TrainConfig;
+import dev.softalign.nn.MatMul;
 import dev.softalign.report.Figure;
 import dev.softalign.report.Lines;
 import dev.softalign.report.Report;
@@ -10,6 +12,7 @@ import dev.softalign.report.Series;
 import dev.softalign.report.Stats;
 import dev.softalign.report.Verdict;
 import dev.softalign.report.VerdictRule;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +25,29 @@ import tech.tablesaw.api.Table;
  * Figure 2: training curves of one deep network per rule, the angle between W and B per layer,
  * and the angle between the rule's update and the true gradient, over training.
  */
-public final class TrainingExperiment implements Experiment {
+public final class TrainingExperiment implements Experiment<UpdateAngles> {
 
     /** A training loss that rises by more than this fraction between epochs counts as an increase. */
     static final double RISE = 0.01;
+
+    /** Cell tag: the update angle is probed on this many training samples. */
+    static final String PROBE_TAG = "probe_samples";
+
+    @Override
+    public Class<UpdateAngles> measurement() {
+        return UpdateAngles.class;
+    }
+
+    /** Trains the cell with the update-angle probe listening; a diverged cell keeps the epochs it probed. */
+    @Override
+    public CellResult<UpdateAngles> run(Cell cell, Split data, Path folder, MatMul kernel) {
+        int n = Integer.parseInt(cell.tags().get(PROBE_TAG));
+        UpdateAngles.Probe probe = new UpdateAngles.Probe(Rule.parse(cell.config().rule, cell.config().feedbackScale)
+                .path(), data.train().first(Math.min(n, data.train().size())));
+        Training.Trained<UpdateAngles> t = Training.train(cell, data, folder, kernel, probe);
+        t.result().measured = probe.angles();
+        return t.result();
+    }
 
     @Override
     public String id() {
@@ -51,7 +73,7 @@ public final class TrainingExperiment implements Experiment {
                         .seed(seed);
                 cells.add(Cell.of(config, Cell.tags("group", c.label(), "train_samples",
                         Integer.toString(p.trainSamples()), "test_samples", Integer.toString(p.testSamples()),
-                        Training.PROBE_TAG, Integer.toString(p.probeSamples()))));
+                        PROBE_TAG, Integer.toString(p.probeSamples()))));
             }
         }
         return cells;
@@ -59,7 +81,7 @@ public final class TrainingExperiment implements Experiment {
 
     /** The report, read as its table of contents: claims, setup, figures, table, verdicts. */
     @Override
-    public Report report(Preset p, Split data, List<CellResult> results) {
+    public Report report(Preset p, Split data, List<CellResult<UpdateAngles>> results) {
         Curves c = new Curves(Groups.byGroup(results), p.curveEpochs());
         Report rep = new Report(title());
         rep.text(claims(p));
@@ -89,9 +111,9 @@ public final class TrainingExperiment implements Experiment {
     }
 
     /** The per-epoch figures, one method each, over the conditions present. */
-    record Curves(Map<String, List<CellResult>> groups, int epochs, double[] x) {
+    record Curves(Map<String, List<CellResult<UpdateAngles>>> groups, int epochs, double[] x) {
 
-        Curves(Map<String, List<CellResult>> groups, int epochs) {
+        Curves(Map<String, List<CellResult<UpdateAngles>>> groups, int epochs) {
             this(groups, epochs, java.util.stream.IntStream.rangeClosed(0, epochs).asDoubleStream().toArray());
         }
 
@@ -147,12 +169,7 @@ public final class TrainingExperiment implements Experiment {
         Figure angleUpdateGradient(Preset p) {
             List<Series> updateAngle = new ArrayList<>();
             for (var g : groups.entrySet()) {
-                List<CellResult> rs = g.getValue();
-                double[][] ua = new double[rs.size()][];
-                for (int i = 0; i < rs.size(); i++) {
-                    ua[i] = rs.get(i).arrays.getOrDefault(Training.UPDATE_ANGLE, new double[0]);
-                }
-                updateAngle.add(Series.meanSd(g.getKey(), x, ua));
+                updateAngle.add(Analyses.meanSd(g.getKey(), x, g.getValue(), UpdateAngles::overall));
             }
             return new Figure("angle-update-gradient", "Angle between the rule's update and the true gradient",
                     "Angle in degrees between the weight update the rule computes and the true gradient (backprop), all "
@@ -167,7 +184,7 @@ public final class TrainingExperiment implements Experiment {
     }
 
     /** rows[seed][epoch] of one metric; epochs a cell did not reach are NaN. */
-    static double[][] perEpoch(List<CellResult> rs, int epochs, ToDoubleFunction<EpochMetrics> f) {
+    static double[][] perEpoch(List<CellResult<UpdateAngles>> rs, int epochs, ToDoubleFunction<EpochMetrics> f) {
         double[][] rows = new double[rs.size()][epochs + 1];
         for (int i = 0; i < rs.size(); i++) {
             java.util.Arrays.fill(rows[i], Double.NaN);
@@ -180,7 +197,7 @@ public final class TrainingExperiment implements Experiment {
         return rows;
     }
 
-    static List<Series> perLayer(List<CellResult> rs, int epochs, double[] x) {
+    static List<Series> perLayer(List<CellResult<UpdateAngles>> rs, int epochs, double[] x) {
         int layers = rs.stream().mapToInt(r -> r.last() == null ? 0 : r.last().anglesDegrees().length).max().orElse(0);
         List<Series> out = new ArrayList<>();
         for (int l = 0; l < layers; l++) {
@@ -191,7 +208,7 @@ public final class TrainingExperiment implements Experiment {
         return out;
     }
 
-    static Table finalTable(Map<String, List<CellResult>> groups) {
+    static Table finalTable(Map<String, List<CellResult<UpdateAngles>>> groups) {
         StringColumn cond = StringColumn.create("condition");
         StringColumn trainLoss = StringColumn.create("train loss");
         StringColumn testLoss = StringColumn.create("test loss");
@@ -201,15 +218,15 @@ public final class TrainingExperiment implements Experiment {
         IntColumn rises = IntColumn.create("loss increases");
         IntColumn diverged = IntColumn.create("diverged");
         for (var g : groups.entrySet()) {
-            List<CellResult> ok = g.getValue().stream().filter(r -> !r.diverged() && r.last() != null).toList();
+            List<CellResult<UpdateAngles>> ok = g.getValue().stream().filter(r -> !r.diverged() && r.last() != null).toList();
             cond.append(g.getKey());
             trainLoss.append(Fmt.num(Stats.mean(ok.stream().mapToDouble(r -> r.last().trainLoss()).toArray())));
             testLoss.append(Fmt.num(Stats.mean(ok.stream().mapToDouble(r -> r.last().testLoss()).toArray())));
             testAcc.append(Fmt.pct(Stats.mean(ok.stream().mapToDouble(r -> r.last().testAccuracy()).toArray())));
             angle.append(Fmt.num(Stats.mean(ok.stream().mapToDouble(r -> Stats.mean(r.last().anglesDegrees())).toArray())));
             update.append(Fmt.num(Stats.mean(ok.stream().mapToDouble(r -> {
-                double[] a = r.arrays.get(Training.UPDATE_ANGLE);
-                return a == null || a.length == 0 ? Double.NaN : a[a.length - 1];
+                double[] a = r.array(UpdateAngles::overall);
+                return a.length == 0 ? Double.NaN : a[a.length - 1];
             }).toArray())));
             rises.append(g.getValue().stream().mapToInt(TrainingExperiment::rises).sum());
             diverged.append((int) g.getValue().stream().filter(CellResult::diverged).count());
@@ -218,7 +235,7 @@ public final class TrainingExperiment implements Experiment {
     }
 
     /** Epochs whose training loss rose by more than RISE over the previous epoch's. */
-    static int rises(CellResult r) {
+    static int rises(CellResult<UpdateAngles> r) {
         int n = 0;
         for (int i = 2; i < r.history.size(); i++) {
             // From epoch 2 on: epoch 0 is evaluated on the initial net, epoch 1 averages a moving one.
@@ -232,30 +249,30 @@ public final class TrainingExperiment implements Experiment {
     }
 
     /** Mean final training loss of a group; a diverged cell makes it infinite (it never minimised the loss). */
-    static double finalLoss(List<CellResult> results, String group) {
-        List<CellResult> rs = Groups.where(results, r -> r.group().equals(group));
+    static double finalLoss(List<CellResult<UpdateAngles>> results, String group) {
+        List<CellResult<UpdateAngles>> rs = Groups.where(results, r -> r.group().equals(group));
         if (rs.isEmpty()) {
             return Double.NaN;
         }
         double s = 0;
-        for (CellResult r : rs) {
+        for (CellResult<UpdateAngles> r : rs) {
             s += r.diverged() || r.last() == null ? Double.POSITIVE_INFINITY : r.last().trainLoss();
         }
         return s / rs.size();
     }
 
-    static boolean unstable(List<CellResult> results, String group) {
+    static boolean unstable(List<CellResult<UpdateAngles>> results, String group) {
         return Groups.where(results, r -> r.group().equals(group)).stream().anyMatch(r -> r.diverged() || rises(r) > 0);
     }
 
-    static String describe(List<CellResult> results, String group) {
-        List<CellResult> rs = Groups.where(results, r -> r.group().equals(group));
+    static String describe(List<CellResult<UpdateAngles>> results, String group) {
+        List<CellResult<UpdateAngles>> rs = Groups.where(results, r -> r.group().equals(group));
         return group + ": final train loss " + Fmt.num(finalLoss(results, group)) + ", "
                 + rs.stream().mapToInt(TrainingExperiment::rises).sum() + " loss increases, "
                 + rs.stream().filter(CellResult::diverged).count() + "/" + rs.size() + " diverged";
     }
 
-    static List<Verdict> verdicts(Preset p, List<CellResult> results) {
+    static List<Verdict> verdicts(Preset p, List<CellResult<UpdateAngles>> results) {
         List<Verdict> out = new ArrayList<>();
         double bp = finalLoss(results, "BP");
         double fa = finalLoss(results, "FA");

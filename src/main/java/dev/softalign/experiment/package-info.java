@@ -18,9 +18,10 @@
  *
  * <p>Adding a figure: a class implementing Experiment whose {@code cells} are
  * {@link dev.softalign.experiment.Groups#conditions} (BP, FA, FA a=...) x seeds (or x a grid of a),
- * whose {@code analyze} measures {@code model.net()} and stores numbers in {@code result.scalars}
- * (e.g. "hessian_top", "trace") or {@code result.arrays} (e.g. "eigenvalues", "accuracy_vs_eps"),
- * and whose {@code report} reads as a table of contents (claim, setup, one method per figure, table,
+ * whose {@code analyze} measures {@code model.net()} and returns a record (its {@code measurement}
+ * class: the records the commands print, e.g. {@link dev.softalign.analysis.GradientFlowReport},
+ * grouped in a small record per experiment), which the cell stores in result.json and the figures
+ * read by field, and whose {@code report} reads as a table of contents (claim, setup, one method per figure, table,
  * verdicts), each verdict decided by a {@link dev.softalign.report.VerdictRule}, whose criteria give both
  * the printed rule and the outcome; then one line in
  * {@link dev.softalign.experiment.Experiments#ALL} (and remove the figure from PLANNED).

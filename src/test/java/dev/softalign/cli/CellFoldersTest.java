@@ -31,7 +31,7 @@ class CellFoldersTest {
         }
         assertEquals(6, cells.size());
         for (Path cell : cells) {
-            CellResult r = CellStore.read(cell.resolve(CellStore.RESULT));
+            CellResult<?> r = CellStore.read(cell.resolve(CellStore.RESULT));
             String model = cell.resolve("model.safetensors").toString();
             // The test preset evaluates on the first 200 test samples of blobs: the file reproduces the stored numbers exactly.
             JsonObject ev = CommandRun.of("evaluate", "--model", model, "--dataset", "blobs", "--split", "test",

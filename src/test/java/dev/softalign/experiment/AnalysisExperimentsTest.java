@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.softalign.analysis.GradientFlowReport;
+import dev.softalign.attack.Corruption;
+import dev.softalign.io.Json;
 import dev.softalign.report.ImageFormat;
 import dev.softalign.report.ReportTest;
 import dev.softalign.report.Stats;
@@ -28,7 +31,7 @@ class AnalysisExperimentsTest {
     static final Preset P = Preset.TEST.withSeeds(1);
 
     /** Runs e, checks the report, reruns it and checks that nothing was recomputed; returns the first run. */
-    static Reproduce.Done runTwice(Experiment e, Path out, int figures) throws Exception {
+    static <M> Run<M> runTwice(Experiment<M> e, Path out, int figures) throws Exception {
         Reproduce.Done d = Reproduce.run(List.of(e), P, out, ImageFormat.PNG, 2, null).get(0);
         int cells = e.cells(P).size();
         assertEquals(cells, d.outcome().ran());
@@ -44,9 +47,15 @@ class AnalysisExperimentsTest {
         for (Element row : verdict.select("tbody tr")) {
             assertTrue(row.select("td").get(1).text().contains("yes if"), "the rule is stated");
         }
-        for (CellResult r : d.outcome().results()) {
+        // What the report used is what result.json reads back as the experiment's record.
+        List<CellResult<M>> stored = Sweep.plan(e, e.cells(P), new CellStore(out.resolve(e.id()).resolve("cells"),
+                CodeVersion.current())).stored();
+        for (int i = 0; i < cells; i++) {
+            CellResult<?> r = d.outcome().results().get(i);
             assertFalse(r.diverged(), r.id);
-            assertEquals(r.scalars, CellStore.read(out.resolve(e.id()).resolve("cells").resolve(r.id).resolve(CellStore.RESULT)).scalars);
+            assertNotNull(r.measured, r.id);
+            assertEquals(e.measurement(), stored.get(i).measured.getClass());
+            assertEquals(Json.COMPACT.toJson(r.measured), Json.COMPACT.toJson(stored.get(i).measured));
         }
 
         Path cellDir = out.resolve(e.id()).resolve("cells");
@@ -56,11 +65,15 @@ class AnalysisExperimentsTest {
         assertEquals(cells, again.outcome().reused());
         assertEquals(before, ReproduceTest.cellFiles(cellDir));
         assertEquals(d.verdicts(), again.verdicts());
-        return d;
+        return new Run<>(stored, d.verdicts());
     }
 
-    static double mean(List<CellResult> rs, String group, String scalar) {
-        return Stats.mean(rs.stream().filter(r -> r.group().equals(group)).mapToDouble(r -> r.scalar(scalar)).toArray());
+    /** An experiment's results as its own records, and its verdicts. */
+    record Run<M>(List<CellResult<M>> results, List<Verdict> verdicts) {
+    }
+
+    static <M> double mean(List<CellResult<M>> rs, String group, java.util.function.ToDoubleFunction<M> f) {
+        return Stats.mean(rs.stream().filter(r -> r.group().equals(group)).mapToDouble(r -> r.value(f)).toArray());
     }
 
     static Verdict claim(List<Verdict> vs, String prefix) {
@@ -74,38 +87,33 @@ class AnalysisExperimentsTest {
 
     @Test
     void gradientFlow(@TempDir Path out) throws Exception {
-        GradflowExperiment e = new GradflowExperiment();
-        Reproduce.Done d = runTwice(e, out, 6);
-        List<CellResult> rs = d.outcome().results();
+        Run<GradflowExperiment.Flow> d = runTwice(new GradflowExperiment(), out, 6);
+        List<CellResult<GradflowExperiment.Flow>> rs = d.results();
         int layers = P.curveDepth() + 1;
-        for (CellResult r : rs) {
-            for (String s : new String[] {"", GradflowExperiment.INIT}) {
-                double[] delta = r.arrays.get(GradflowExperiment.DELTA_RULE + s);
-                assertEquals(layers, delta.length);
-                // The stored summaries are what the arrays give.
-                assertEquals(Analyses.spread(delta), r.scalar(GradflowExperiment.SPREAD + s), 0.0);
-                assertEquals(Analyses.geometricMean(r.arrays.get(GradflowExperiment.JAC_COND + s)),
-                        r.scalar(GradflowExperiment.COND + s), 0.0);
+        for (CellResult<GradflowExperiment.Flow> r : rs) {
+            for (GradientFlowReport f : List.of(r.measured.trained(), r.measured.init())) {
+                assertEquals(layers, f.deltaNormRule().length);
+                assertEquals(layers, f.jacobianConditionRule().length);
                 // Every rule's last layer sees the output error itself.
-                assertEquals(1.0, r.arrays.get(GradflowExperiment.COSINE + s)[layers - 1], 1e-9);
-            }
-            if (r.group().equals("BP")) {
-                assertTrue(java.util.Arrays.equals(r.arrays.get(GradflowExperiment.DELTA_TRUE),
-                        r.arrays.get(GradflowExperiment.DELTA_RULE)), "BP's rule path is the true path");
+                assertEquals(1.0, f.gradCosine()[layers - 1], 1e-9);
+                if (r.group().equals("BP")) {
+                    assertTrue(java.util.Arrays.equals(f.deltaNormTrue(), f.deltaNormRule()), "BP's rule path is the true path");
+                }
             }
         }
+        GradflowExperiment.When init = GradflowExperiment.When.INIT;
         // At initialisation with a = 0.9 the feedback is close to W: the update follows the gradient closely.
-        assertTrue(mean(rs, "FA a=0.9", GradflowExperiment.MEAN_COS + GradflowExperiment.INIT)
-                > mean(rs, "FA", GradflowExperiment.MEAN_COS + GradflowExperiment.INIT));
+        assertTrue(mean(rs, "FA a=0.9", init.cosine()) > mean(rs, "FA", init.cosine()));
         assertEquals(2, d.verdicts().size());
-        for (String s : new String[] {"", GradflowExperiment.INIT}) {
+        for (GradflowExperiment.When when : GradflowExperiment.When.values()) {
             Verdict v = claim(d.verdicts(), "4. Initial alignment gives smoother gradient flow than plain FA ("
-                    + (s.isEmpty() ? "after training" : "at initialisation"));
+                    + when.label);
             assertTrue(decided(v), v.toString());
-            double sA = mean(rs, "FA a=0.9", GradflowExperiment.SPREAD + s);
-            double sF = mean(rs, "FA", GradflowExperiment.SPREAD + s);
-            double cA = mean(rs, "FA a=0.9", GradflowExperiment.COND + s);
-            double cF = mean(rs, "FA", GradflowExperiment.COND + s);
+            // The summaries the verdict compares, recomputed here from the stored per-layer arrays.
+            double sA = mean(rs, "FA a=0.9", f -> Analyses.spread(when.of.apply(f).deltaNormRule()));
+            double sF = mean(rs, "FA", f -> Analyses.spread(when.of.apply(f).deltaNormRule()));
+            double cA = mean(rs, "FA a=0.9", f -> Analyses.geometricMean(when.of.apply(f).jacobianConditionRule()));
+            double cF = mean(rs, "FA", f -> Analyses.geometricMean(when.of.apply(f).jacobianConditionRule()));
             assertTrue(v.measured().contains("FA a=0.9: spread " + Fmt.num(sA) + ", condition " + Fmt.num(cA)), v.measured());
             assertTrue(v.measured().contains("; FA: spread " + Fmt.num(sF) + ", condition " + Fmt.num(cF)), v.measured());
             int hits = (sA < sF ? 1 : 0) + (cA < cF ? 1 : 0);
@@ -116,22 +124,21 @@ class AnalysisExperimentsTest {
 
     @Test
     void flatness(@TempDir Path out) throws Exception {
-        FlatnessExperiment e = new FlatnessExperiment();
-        Reproduce.Done d = runTwice(e, out, 5);
-        List<CellResult> rs = d.outcome().results();
-        for (CellResult r : rs) {
-            double top = r.scalar(FlatnessExperiment.TOP);
+        Run<FlatnessExperiment.Minimum> d = runTwice(new FlatnessExperiment(), out, 5);
+        List<CellResult<FlatnessExperiment.Minimum>> rs = d.results();
+        for (CellResult<FlatnessExperiment.Minimum> r : rs) {
+            double top = r.measured.topEigenvalue();
             assertTrue(top > 0 && Double.isFinite(top), r.id + " top " + top);
-            assertTrue(r.scalar("hessian_trace_stderr") >= 0);
-            assertEquals(FlatnessExperiment.SIGMAS.length, r.arrays.get("noise_loss").length);
-            assertEquals(r.arrays.get("density_grid").length, r.arrays.get("density").length);
+            assertTrue(r.measured.trace().stderr() >= 0);
+            assertEquals(FlatnessExperiment.SIGMAS.length, r.measured.noiseLoss().length);
+            assertEquals(r.measured.density().grid().length, r.measured.density().values().length);
         }
         Verdict v = claim(d.verdicts(), "4. Initial alignment converges to flatter minima");
         assertTrue(decided(v), v.toString());
-        double tA = mean(rs, "FA a=0.9", FlatnessExperiment.TOP);
-        double tF = mean(rs, "FA", FlatnessExperiment.TOP);
-        double rA = mean(rs, "FA a=0.9", FlatnessExperiment.TRACE);
-        double rF = mean(rs, "FA", FlatnessExperiment.TRACE);
+        double tA = mean(rs, "FA a=0.9", FlatnessExperiment.Minimum::topEigenvalue);
+        double tF = mean(rs, "FA", FlatnessExperiment.Minimum::topEigenvalue);
+        double rA = mean(rs, "FA a=0.9", m -> m.trace().mean());
+        double rF = mean(rs, "FA", m -> m.trace().mean());
         assertTrue(v.measured().contains("FA a=0.9: top " + Fmt.num(tA) + ", trace " + Fmt.num(rA)), v.measured());
         assertTrue(v.measured().contains("FA: top " + Fmt.num(tF) + ", trace " + Fmt.num(rF)), v.measured());
         int hits = (tA < tF ? 1 : 0) + (rA < rF ? 1 : 0);
@@ -143,38 +150,38 @@ class AnalysisExperimentsTest {
     void robustness(@TempDir Path out) throws Exception {
         RobustnessExperiment e = new RobustnessExperiment();
         assertEquals(1 + P.robustAligns().length, e.cells(P).size(), "BP and one cell per a");
-        Reproduce.Done d = runTwice(e, out, 4);
-        List<CellResult> rs = d.outcome().results();
-        for (CellResult r : rs) {
-            double[] pgd = r.arrays.get(RobustnessExperiment.PGD);
-            double[] fgsm = r.arrays.get(RobustnessExperiment.FGSM);
-            assertEquals(RobustnessExperiment.EPS.length, pgd.length);
-            for (int i = 0; i < pgd.length; i++) {
-                assertTrue(pgd[i] <= r.scalar(RobustnessExperiment.CLEAN) && fgsm[i] <= r.scalar(RobustnessExperiment.CLEAN));
+        Run<RobustnessExperiment.Attacked> d = runTwice(e, out, 4);
+        List<CellResult<RobustnessExperiment.Attacked>> rs = d.results();
+        for (CellResult<RobustnessExperiment.Attacked> r : rs) {
+            RobustnessExperiment.Attacked m = r.measured;
+            assertEquals(RobustnessExperiment.EPS.length, m.pgd().results().size());
+            for (int i = 0; i < RobustnessExperiment.EPS.length; i++) {
+                assertTrue(m.pgd().results().get(i).robustAccuracy() <= m.clean()
+                        && m.fgsm().results().get(i).robustAccuracy() <= m.clean());
             }
-            assertEquals(5, r.arrays.get(RobustnessExperiment.CORRUPTION).length);
+            assertEquals(5, m.perSeverity().length);
             // Blobs are not images: blur is skipped, the mean is over the other types.
-            assertTrue(Double.isNaN(r.scalar("corruption_gaussian-blur")));
-            assertTrue(Double.isFinite(r.scalar(RobustnessExperiment.CORRUPTION_MEAN)));
+            assertTrue(Double.isNaN(m.corruption(Corruption.GAUSSIAN_BLUR)));
+            assertTrue(Double.isFinite(m.corruptionMean()));
         }
         Verdict v4 = claim(d.verdicts(), "4. Robustness to input corruptions");
         Verdict v5 = claim(d.verdicts(), "5. Moderate deviation from exact symmetry");
         assertTrue(decided(v4) && decided(v5), d.verdicts().toString());
-        double zero = mean(rs, "FA a=0", RobustnessExperiment.CORRUPTION_MEAN);
+        double zero = mean(rs, "FA a=0", RobustnessExperiment.Attacked::corruptionMean);
         int better = 0;
         for (double a : new double[] {0.5, 1}) {
-            double c = mean(rs, Groups.aligned(a), RobustnessExperiment.CORRUPTION_MEAN);
+            double c = mean(rs, Groups.aligned(a), RobustnessExperiment.Attacked::corruptionMean);
             assertTrue(v4.measured().contains(Groups.aligned(a) + " " + Fmt.pct(c)), v4.measured());
             better += c > zero ? 1 : 0;
         }
         assertEquals(better == 2 ? Verdict.Outcome.YES : better == 1 ? Verdict.Outcome.PARTLY : Verdict.Outcome.NO,
                 v4.outcome());
-        double bp = mean(rs, "BP", RobustnessExperiment.PGD_REF);
+        double bp = mean(rs, "BP", RobustnessExperiment.Attacked::pgdRef);
         assertTrue(v5.measured().startsWith("BP " + Fmt.pct(bp)), v5.measured());
         double best = -1;
         double bestA = -1;
         for (double a : P.robustAligns()) {
-            double v = mean(rs, Groups.aligned(a), RobustnessExperiment.PGD_REF);
+            double v = mean(rs, Groups.aligned(a), RobustnessExperiment.Attacked::pgdRef);
             assertTrue(v5.measured().contains(Groups.aligned(a) + " " + Fmt.pct(v)), v5.measured());
             if (v > best) {
                 best = v;

@@ -32,7 +32,7 @@ class EnginesTest {
         Preset wild = ReproduceTest.wild(1e300);
         Path local = tmp.resolve("local");
         Path spark = tmp.resolve("spark");
-        List<Experiment> experiments = List.of(new DepthExperiment(), new TrainingExperiment());
+        List<Experiment<?>> experiments = List.of(new DepthExperiment(), new TrainingExperiment());
         Reproduce.run(experiments, one, local, ImageFormat.PNG, 2, null);
         Reproduce.run(List.of(new DepthExperiment()), wild, local.resolve("wild"), ImageFormat.PNG, 2, null);
         List<Reproduce.Done> done;
@@ -62,7 +62,7 @@ class EnginesTest {
             }
         }
         assertEquals(6 + 3 + 3, compared, "results compared");
-        for (CellResult r : wildDone.outcome().results()) {
+        for (CellResult<?> r : wildDone.outcome().results()) {
             assertTrue(r.message.contains("loss is") && !r.message.contains("softalign-cell-"), r.message);
         }
     }

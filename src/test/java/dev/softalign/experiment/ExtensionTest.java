@@ -1,11 +1,11 @@
 package dev.softalign.experiment;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.softalign.data.Split;
 import dev.softalign.nn.Evaluation;
-import dev.softalign.learn.TrainConfig;
 import dev.softalign.learn.TrainedModel;
 import dev.softalign.nn.Vectors;
 import dev.softalign.report.Bars;
@@ -25,14 +25,24 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * How figures 3-5 plug in: an experiment that trains each cell, analyses the network in
- * {@link Experiment#analyze}, and plots the stored numbers. Here the "analysis" is the weight norm
- * and the per-sample test losses, standing in for a Hessian eigenvalue and a spectral density.
+ * {@link Experiment#analyze} into its own record, and plots the stored records' fields. Here the
+ * "analysis" is the weight norm and some first-layer weights, standing in for a Hessian eigenvalue
+ * and a spectral density.
  */
 class ExtensionTest {
 
     static final AtomicInteger ANALYSED = new AtomicInteger();
 
-    static final class NormExperiment implements Experiment {
+    /** The experiment's measurement: what a cell stores in result.json and the report reads. */
+    record Norms(double weightNorm, double testLoss, double[] firstLayerWeights) {
+    }
+
+    static final class NormExperiment implements Experiment<Norms> {
+
+        @Override
+        public Class<Norms> measurement() {
+            return Norms.class;
+        }
 
         @Override
         public String id() {
@@ -62,15 +72,14 @@ class ExtensionTest {
         }
 
         @Override
-        public void analyze(Cell cell, Split data, TrainedModel model, CellResult result) {
+        public Norms analyze(Cell cell, Split data, TrainedModel model) {
             ANALYSED.incrementAndGet();
-            result.scalars.put("weight_norm", Vectors.norm(model.net().parameters()));
-            result.scalars.put("test_loss", Evaluation.of(model.net(), data.test()).loss());
-            result.arrays.put("first_layer_weights", java.util.Arrays.copyOf(model.net().layer(0).weight.data, 200));
+            return new Norms(Vectors.norm(model.net().parameters()), Evaluation.of(model.net(), data.test()).loss(),
+                    java.util.Arrays.copyOf(model.net().layer(0).weight.data, 200));
         }
 
         @Override
-        public Report report(Preset p, Split data, List<CellResult> results) {
+        public Report report(Preset p, Split data, List<CellResult<Norms>> results) {
             List<String> groups = new ArrayList<>(Groups.byGroup(results).keySet());
             double[] mean = new double[groups.size()];
             double[] sd = new double[groups.size()];
@@ -78,11 +87,11 @@ class ExtensionTest {
             for (int i = 0; i < groups.size(); i++) {
                 String g = groups.get(i);
                 double[] v = Groups.where(results, r -> r.group().equals(g)).stream()
-                        .mapToDouble(r -> r.scalar("weight_norm")).toArray();
+                        .mapToDouble(r -> r.value(Norms::weightNorm)).toArray();
                 mean[i] = Stats.mean(v);
                 sd[i] = Stats.sd(v);
                 samples.add(new Density.Sample(g, Groups.where(results, r -> r.group().equals(g)).get(0)
-                        .arrays.get("first_layer_weights"), null));
+                        .measured.firstLayerWeights(), null));
             }
             return new Report(title())
                     .figure(new Figure("norms", "Weight norm", "Norm of all parameters after training.",
@@ -101,9 +110,12 @@ class ExtensionTest {
         ANALYSED.set(0);
         Reproduce.Done d = Reproduce.run(List.of(new NormExperiment()), p, out, ImageFormat.PNG, 2, null).get(0);
         assertEquals(3, ANALYSED.get(), "one analysis per cell");
-        CellResult r = d.outcome().results().get(0);
-        assertTrue(r.scalar("weight_norm") > 0);
-        assertEquals(r.scalar("weight_norm"), CellStore.read(out.resolve("norms/cells/" + r.id + "/result.json")).scalar("weight_norm"));
+        Norms n = (Norms) d.outcome().results().get(0).measured;
+        assertTrue(n.weightNorm() > 0);
+        String id = d.outcome().results().get(0).id;
+        Norms stored = CellStore.read(out.resolve("norms/cells/" + id + "/result.json"), Norms.class).measured;
+        assertEquals(n.weightNorm(), stored.weightNorm());
+        assertArrayEquals(n.firstLayerWeights(), stored.firstLayerWeights());
         ReportTest.checkOffline(d.index());
         assertEquals(Verdict.Outcome.YES, d.verdicts().get(0).outcome());
 

@@ -3,6 +3,7 @@ package dev.softalign.experiment;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.softalign.data.Split;
@@ -63,34 +64,34 @@ class ParallelBudgetTest {
 
     @Test
     void aSweepGivesTheSameResultsWhateverItsSplit(@TempDir Path tmp) throws Exception {
-        Experiment e = new FlatnessExperiment();
+        FlatnessExperiment e = new FlatnessExperiment();
         List<Cell> cells = e.cells(WIDE).subList(0, 2);
         Split data = WIDE.load();
         CellStore side = new CellStore(tmp.resolve("side"), CodeVersion.current());
         CellStore wide = new CellStore(tmp.resolve("wide"), CodeVersion.current());
-        Sweep.Outcome a = sweep(e, cells, data, side, new Sweep.Budget(2, 1));
-        Sweep.Outcome b = sweep(e, cells, data, wide, new Sweep.Budget(1, 2));
+        Sweep.Outcome<FlatnessExperiment.Minimum> a = sweep(e, cells, data, side, new Sweep.Budget(2, 1));
+        Sweep.Outcome<FlatnessExperiment.Minimum> b = sweep(e, cells, data, wide, new Sweep.Budget(1, 2));
         assertEquals(2, a.ran());
         assertEquals(2, b.ran());
         for (int i = 0; i < cells.size(); i++) {
             Cell cell = cells.get(i);
-            CellResult r = a.results().get(i);
+            CellResult<FlatnessExperiment.Minimum> r = a.results().get(i);
             assertFalse(r.diverged(), r.id);
-            assertFalse(r.scalars.isEmpty(), "the cell's analyses ran");
+            assertNotNull(r.measured, "the cell's analyses ran");
             assertEquals(withoutTimes(r), withoutTimes(b.results().get(i)), cell.id());
             assertArrayEquals(Files.readAllBytes(side.folder(cell).resolve("model.safetensors")),
                     Files.readAllBytes(wide.folder(cell).resolve("model.safetensors")), cell.id());
         }
     }
 
-    private static Sweep.Outcome sweep(Experiment e, List<Cell> cells, Split data, CellStore store, Sweep.Budget split) {
+    private static <M> Sweep.Outcome<M> sweep(Experiment<M> e, List<Cell> cells, Split data, CellStore store, Sweep.Budget split) {
         try (Engine engine = new LocalEngine(split)) {
             return Sweep.run(Sweep.plan(e, cells, store), data, engine, false, null);
         }
     }
 
     /** The result as JSON without its wall-clock times, the only part that may differ. */
-    static String withoutTimes(CellResult r) {
+    static String withoutTimes(CellResult<?> r) {
         return Json.COMPACT.toJson(r).replaceAll("\"seconds\":[-0-9.eE+]+", "\"seconds\":0");
     }
 }

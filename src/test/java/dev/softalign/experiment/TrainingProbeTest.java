@@ -22,17 +22,17 @@ class TrainingProbeTest {
     @Test
     void updateAngleIsZeroWhenTheFeedbackIsTheForwardWeight() {
         // BP: the update is the gradient. FA with a = 1: B = W exactly at initialisation.
-        for (double a : Training.updateAngles(net("bp", null), BackwardPath.TRUE, DATA.first(64))) {
+        for (double a : UpdateAngles.measure(net("bp", null), BackwardPath.TRUE, DATA.first(64))) {
             assertEquals(0, a, 1e-6);
         }
-        for (double a : Training.updateAngles(net("fa", 1.0), BackwardPath.FEEDBACK, DATA.first(64))) {
+        for (double a : UpdateAngles.measure(net("fa", 1.0), BackwardPath.FEEDBACK, DATA.first(64))) {
             assertEquals(0, a, 1e-5);
         }
     }
 
     @Test
     void updateAngleOfRandomFeedback() {
-        double[] a = Training.updateAngles(net("fa", null), BackwardPath.FEEDBACK, DATA.first(64));
+        double[] a = UpdateAngles.measure(net("fa", null), BackwardPath.FEEDBACK, DATA.first(64));
         // The last layer's gradient never passes through B; earlier layers' updates are rotated.
         assertEquals(0, a[a.length - 2], 1e-6);
         assertTrue(a[0] > 30, "random feedback rotates the first layer's update: " + a[0]);

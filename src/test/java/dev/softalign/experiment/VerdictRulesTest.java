@@ -3,6 +3,11 @@ package dev.softalign.experiment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.softalign.analysis.GradientFlowReport;
+import dev.softalign.analysis.Hutchinson;
+import dev.softalign.analysis.Lanczos;
+import dev.softalign.attack.Corruptions;
+import dev.softalign.attack.Robustness;
 import dev.softalign.learn.EpochMetrics;
 import dev.softalign.learn.TrainConfig;
 import dev.softalign.report.Verdict;
@@ -18,8 +23,8 @@ class VerdictRulesTest {
             .seeds(1).aligns(0.9).lr(0.01).momentum(0.9).batch(10).analysisDepth(2).analysisSamples(100)
             .robustAligns(0, 0.5, 1).pgdSteps(3).build();
 
-    static CellResult cell(String group, String rule, Double align, int depth, double... trainLossThenAcc) {
-        CellResult r = new CellResult();
+    static <M> CellResult<M> cell(String group, String rule, Double align, int depth, double... trainLossThenAcc) {
+        CellResult<M> r = new CellResult<>();
         r.config = TrainConfig.defaults().rule(rule).align(align).depth(depth);
         r.tags.put("group", group);
         r.id = group + depth;
@@ -32,7 +37,7 @@ class VerdictRulesTest {
 
     /** BP, FA and FA a=0.9 accuracies at depth 2 and 8 (BP and FA at depth 2 are bp2, fa2). */
     static List<Verdict> depth(double bp2, double bp8, double fa2, double fa8, double al8) {
-        List<CellResult> rs = new ArrayList<>();
+        List<CellResult<Void>> rs = new ArrayList<>();
         rs.add(cell("BP", "bp", null, 2, 1, bp2));
         rs.add(cell("BP", "bp", null, 8, 1, bp8));
         rs.add(cell("FA", "fa", null, 2, 1, fa2));
@@ -62,7 +67,7 @@ class VerdictRulesTest {
 
     @Test
     void trainingClaims() {
-        List<CellResult> rs = new ArrayList<>();
+        List<CellResult<UpdateAngles>> rs = new ArrayList<>();
         rs.add(cell("BP", "bp", null, 8, 2.3, 1.0, 0.5, 0.4, 0.85));
         rs.add(cell("FA", "fa", null, 8, 2.3, 2.0, 2.2, 1.9, 0.3)); // rises at epoch 2
         rs.add(cell("FA a=0.9", "fa", 0.9, 8, 2.3, 1.1, 0.6, 0.5, 0.84));
@@ -71,30 +76,44 @@ class VerdictRulesTest {
         assertEquals(Outcome.YES, v.get(1).outcome(), v.get(1).measured());
         assertEquals(1, TrainingExperiment.rises(rs.get(1)));
         // Aligned FA that diverged: unstable, and infinite loss is not below FA's: no.
-        CellResult diverged = cell("FA a=0.9", "fa", 0.9, 8, 2.3, 0.1);
+        CellResult<UpdateAngles> diverged = cell("FA a=0.9", "fa", 0.9, 8, 2.3, 0.1);
         diverged.status = CellResult.DIVERGED;
         rs.set(2, diverged);
         assertEquals(Outcome.NO, TrainingExperiment.verdicts(P, rs).get(1).outcome());
     }
 
-    /** A measured cell of a group: alternating scalar names and values. */
-    static CellResult measured(String group, Object... scalars) {
-        CellResult r = cell(group, group.equals("BP") ? "bp" : "fa", null, 2, 1, 0.5);
-        for (int i = 0; i < scalars.length; i += 2) {
-            r.scalars.put((String) scalars[i], ((Number) scalars[i + 1]).doubleValue());
+    /** A cell of a group holding a measurement; a null measurement makes it a diverged cell (which measured nothing). */
+    static <M> CellResult<M> measured(String group, M m) {
+        CellResult<M> r = cell(group, group.equals("BP") ? "bp" : "fa", null, 2, 1, 0.5);
+        r.measured = m;
+        if (m == null) {
+            r.status = CellResult.DIVERGED;
         }
         return r;
     }
 
+    /**
+     * A gradient-flow report whose backward-signal spread (largest / smallest per-layer norm) is
+     * spread and whose Jacobian condition numbers have geometric mean condition; NaN: not measured.
+     */
+    static GradientFlowReport flowReport(double spread, double condition) {
+        double[] none = new double[0];
+        return new GradientFlowReport("feedback", 10, 10, 1.0, none, none, new double[] {0.5, 1}, none,
+                new double[] {2.0, 2.0 * spread}, none, none, none, none, none, none, none,
+                new double[] {condition / 2, condition * 2}, new double[0][], new double[0][], none);
+    }
+
+    static GradflowExperiment.Flow flow(double spread, double condition, double spreadInit, double conditionInit) {
+        return Double.isNaN(spread) ? null : new GradflowExperiment.Flow(flowReport(spread, condition),
+                flowReport(spreadInit, conditionInit));
+    }
+
     /** Figure 3: FA a=0.9 against FA on the spread of the backward signal and the Jacobian condition. */
     static List<Verdict> gradflow(double spreadAligned, double condAligned, double spreadFa, double condFa) {
-        String s = GradflowExperiment.SPREAD;
-        String c = GradflowExperiment.COND;
-        String i = GradflowExperiment.INIT;
-        List<CellResult> rs = List.of(
-                measured("BP", s, 1.1, c, 3.0, s + i, 1.1, c + i, 3.0),
-                measured("FA", s, spreadFa, c, condFa, s + i, 2.0, c + i, 5.0),
-                measured("FA a=0.9", s, spreadAligned, c, condAligned, s + i, 1.2, c + i, 3.5));
+        List<CellResult<GradflowExperiment.Flow>> rs = List.of(
+                measured("BP", flow(1.1, 3.0, 1.1, 3.0)),
+                measured("FA", flow(spreadFa, condFa, 2.0, 5.0)),
+                measured("FA a=0.9", flow(spreadAligned, condAligned, 1.2, 3.5)));
         return GradflowExperiment.verdicts(P, rs);
     }
 
@@ -112,11 +131,15 @@ class VerdictRulesTest {
         assertEquals(Outcome.UNDECIDED, gradflow(Double.NaN, 3.0, 1.8, 6.0).get(0).outcome());
     }
 
+    static FlatnessExperiment.Minimum minimum(double top, double trace) {
+        return Double.isNaN(top) ? null : new FlatnessExperiment.Minimum(new Lanczos.Result(new double[] {top},
+                new double[0], new double[] {0}, new double[0], null, null, 10, 10, true, false),
+                new Hutchinson.Trace("hutchinson", trace, 0.1, 10, 0, 10, 0.05, true), null, 0.1, List.of(), 0.2);
+    }
+
     static Verdict flatness(double topAligned, double traceAligned, double topFa, double traceFa) {
-        String t = FlatnessExperiment.TOP;
-        String r = FlatnessExperiment.TRACE;
-        List<CellResult> rs = List.of(measured("BP", t, 5.0, r, 20.0), measured("FA", t, topFa, r, traceFa),
-                measured("FA a=0.9", t, topAligned, r, traceAligned));
+        List<CellResult<FlatnessExperiment.Minimum>> rs = List.of(measured("BP", minimum(5.0, 20.0)),
+                measured("FA", minimum(topFa, traceFa)), measured("FA a=0.9", minimum(topAligned, traceAligned)));
         List<Verdict> v = FlatnessExperiment.verdicts(P, rs);
         assertEquals(1, v.size());
         return v.get(0);
@@ -134,16 +157,30 @@ class VerdictRulesTest {
         assertEquals("no soft-aligned condition in this preset", noAligned.measured());
     }
 
+    /** An attack report with the given robust accuracy at every eps of the grid. */
+    static Robustness.Report attack(double clean, double robust) {
+        List<Robustness.Point> points = new ArrayList<>();
+        for (double eps : RobustnessExperiment.EPS) {
+            points.add(new Robustness.Point(eps, robust, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                    Double.NaN, eps, 0, 0));
+        }
+        return new Robustness.Report("pgd", "linf", false, null, 100, 0, clean, points, null, List.of());
+    }
+
+    /** A robustness measurement: clean accuracy, PGD accuracy at every eps, mean accuracy under corruption (NaN: not measured). */
+    static RobustnessExperiment.Attacked attacked(double clean, double pgd, double corruption) {
+        return new RobustnessExperiment.Attacked(
+                attack(clean, clean), attack(clean, pgd), new Corruptions.Report(100, clean, 0.5, List.of(),
+                        corruption, List.of(), 1));
+    }
+
     /** Figure 5 on P's grid a = 0, 0.5, 1 (100 samples x 1 seed: BP's standard error at 40% is 4.9 points). */
     static List<Verdict> robustness(double bpPgd, double pgd0, double pgd05, double pgd1, double corr0, double corr05,
             double corr1) {
-        String pgd = RobustnessExperiment.PGD_REF;
-        String corr = RobustnessExperiment.CORRUPTION_MEAN;
-        String clean = RobustnessExperiment.CLEAN;
-        List<CellResult> rs = List.of(measured("BP", pgd, bpPgd, corr, 0.6, clean, 0.8),
-                measured("FA a=0", pgd, pgd0, corr, corr0, clean, 0.7),
-                measured("FA a=0.5", pgd, pgd05, corr, corr05, clean, 0.75),
-                measured("FA a=1", pgd, pgd1, corr, corr1, clean, 0.8));
+        List<CellResult<RobustnessExperiment.Attacked>> rs = List.of(measured("BP", attacked(0.8, bpPgd, 0.6)),
+                measured("FA a=0", attacked(0.7, pgd0, corr0)),
+                measured("FA a=0.5", attacked(0.75, pgd05, corr05)),
+                measured("FA a=1", attacked(0.8, pgd1, corr1)));
         return RobustnessExperiment.verdicts(P, rs, 10);
     }
 
