@@ -178,12 +178,12 @@ def blas():
                     names.add(os.path.realpath(path))
     except OSError:
         pass
-    if names:
-        return ", ".join(sorted(names))
-    for line in torch.__config__.show().splitlines():
-        if "BLAS_INFO" in line:
-            return line.strip()
-    return "unknown"
+    found = ", ".join(sorted(names))
+    if not found:
+        found = next((l.strip() for l in torch.__config__.show().splitlines() if "BLAS_INFO" in l), "unknown")
+    # The settings that change which kernels OpenBLAS runs and how its threads wait.
+    settings = ["%s=%s" % (k, os.environ[k]) for k in ("OPENBLAS_CORETYPE", "OMP_WAIT_POLICY") if os.environ.get(k)]
+    return found + (" (" + ", ".join(settings) + ")" if settings else "")
 
 
 def main():
@@ -201,8 +201,7 @@ def main():
     torch.zeros(1) @ torch.zeros(1)     # load the BLAS before naming it
     torch.zeros(2, 2).mm(torch.zeros(2, 2))
     emit({"type": "peer", "name": "torch", "version": torch.__version__, "blas": blas(),
-          "threads": torch.get_num_threads(), "python": platform.python_version(),
-          "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE", "")})
+          "threads": torch.get_num_threads(), "python": platform.python_version()})
     dtypes = {"f32": torch.float32, "f64": torch.float64}
     for d in a.dtypes.split(","):
         for work in a.work.split(","):
