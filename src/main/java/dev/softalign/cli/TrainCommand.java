@@ -1,6 +1,7 @@
 package dev.softalign.cli;
 
 import dev.softalign.analysis.GradientFlowLog;
+import dev.softalign.analysis.SharpnessTrajectory;
 import dev.softalign.data.Datasets;
 import dev.softalign.data.Split;
 import dev.softalign.learn.EpochMetrics;
@@ -12,6 +13,7 @@ import dev.softalign.learn.TrainingListener;
 import dev.softalign.nn.Mlp;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -68,6 +70,12 @@ final class TrainCommand implements Callable<Integer> {
     double clip = 0;
     @Option(names = "--log-every", description = "every N epochs (and at 0), gradient-flow measures into metrics.csv; 0: off (default)")
     int logEvery = 0;
+    @Option(names = "--sharpness", arity = "0..1", fallbackValue = "" + SharpnessTrajectory.DEFAULT_SAMPLES,
+            paramLabel = "N", description = "after initialisation and every epoch, the top Hessian eigenvalue of the "
+            + "loss on the first N training samples (N: ${FALLBACK-VALUE} if not given) into metrics.csv (column "
+            + SharpnessTrajectory.COLUMN + ") and --json (key sharpness, with 2/lr and the step-to-step oscillation of "
+            + "the training loss); 0: off (default)")
+    int sharpness = 0;
     @Option(names = "--normalize", description = "normalise inputs by the training set's mean and std (a model layer)")
     boolean normalize;
     @Option(names = "--seed", description = "(default: ${DEFAULT-VALUE})")
@@ -98,14 +106,20 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         long called = System.nanoTime();
         TrainConfig c = config();
+        if (sharpness < 0) {
+            throw new IllegalArgumentException("--sharpness must be >= 0 samples, got " + sharpness);
+        }
         Path dir = out != null ? out : Path.of("runs", rule + "-d" + depth + (align == null ? "" : "-a" + align) + "-s" + seed);
         Split data = Datasets.load(dataset);
         long loaded = System.nanoTime();
         PrintWriter o = spec.commandLine().getOut();
         Integer done = resume ? RunFolder.committedEpoch(dir) : null;
+        SharpnessTrajectory trajectory = sharpness == 0 ? null : new SharpnessTrajectory(
+                data.train().first(Math.min(sharpness, data.train().size())), c.lr, c.momentum).seed(c.seed);
         long[] started = {0};
         TrainedModel run = Trainer.of(c, data).out(dir).resume(resume).overwrite(overwrite)
-                .listener(GradientFlowLog.of(c, data)).listener(json ? TrainingListener.SILENT : new Progress(o))
+                .listener(GradientFlowLog.of(c, data)).listener(trajectory == null ? TrainingListener.SILENT : trajectory)
+                .listener(json ? TrainingListener.SILENT : new Progress(o))
                 .listener(new TrainingListener() {
                     @Override
                     public void started(Mlp net, int firstEpoch, int lastEpoch, int stepsPerEpoch) {
@@ -117,16 +131,31 @@ final class TrainCommand implements Callable<Integer> {
                         .toArray());
         if (json) {
             var last = run.last();
-            Output.json(o, new Summary(dir.toString(), last.epoch(), last.trainLoss(), last.trainAccuracy(),
-                    last.testLoss(), last.testAccuracy(), last.anglesDegrees()), t);
+            Summary summary = new Summary(dir.toString(), last.epoch(), last.trainLoss(), last.trainAccuracy(),
+                    last.testLoss(), last.testAccuracy(), last.anglesDegrees());
+            if (trajectory == null) {
+                Output.json(o, summary, t);
+            } else {
+                Output.json(o, summary, new Sharpness(trajectory.result()), t);
+            }
         } else if (done != null && done >= c.epochs) {
             o.println("nothing to train: " + dir + " has completed all " + c.epochs + " epochs (pass a larger --epochs "
                     + "to train on)");
         } else {
+            if (trajectory != null) {
+                SharpnessTrajectory.Result r = trajectory.result();
+                o.println("top Hessian eigenvalue per epoch (first " + r.samples() + " training samples): "
+                        + Arrays.toString(r.topEigenvalues()) + "; 2/lr = " + Output.fmt(r.edgeOfStability())
+                        + "; loss oscillation (mean |delta ln loss| per step) " + Output.fmt(r.meanLossOscillation()));
+            }
             o.println("saved " + dir.resolve("model.safetensors"));
             o.println(t);
         }
         return 0;
+    }
+
+    /** The --json key sharpness: the trajectory of {@code --sharpness}. */
+    record Sharpness(SharpnessTrajectory.Result sharpness) {
     }
 
     /** Seconds from the process's start (the launcher's, which execs the JVM) to {@code now}, 0 if unknown. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.softalign.analysis.SharpnessTrajectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,30 @@ class CliTest {
             assertEquals(0, r.code(), cmd);
             assertTrue(r.out().contains("Usage: softalign " + cmd), cmd + ": " + r.out());
         }
+    }
+
+    @Test
+    void trainWithSharpnessPrintsTheTrajectoryThatTheHessianCommandConfirms() throws IOException {
+        Path out = tmp.resolve("sharp");
+        CommandRun t = run("train", "--dataset", "blobs", "--rule", "fa", "--align", "0.5", "--depth", "2", "--width", "8",
+                "--epochs", "2", "--batch", "32", "--lr", "0.05", "--sharpness", "60", "--out", out.toString(), "--json");
+        assertEquals(0, t.code(), t.err());
+        JsonObject sharpness = JsonContractTest.strict(t.out()).getAsJsonObject("sharpness");
+        assertEquals(60, sharpness.get("samples").getAsInt());
+        assertEquals(2 / 0.05, sharpness.get("edge_of_stability").getAsDouble(), 1e-12);
+        var top = sharpness.getAsJsonArray("top_eigenvalues");
+        assertEquals(3, top.size(), "epoch 0 and two epochs");
+        assertTrue(sharpness.get("mean_loss_oscillation").getAsDouble() > 0);
+        assertTrue(Files.readAllLines(out.resolve("metrics.csv")).get(0).contains("top_eigenvalue"));
+        // The last epoch's value is the saved model's top eigenvalue on the same 60 samples, as hessian finds it.
+        CommandRun h = run("hessian", "--model", out.resolve("model.safetensors").toString(), "--samples", "60", "--json");
+        assertEquals(0, h.code(), h.err());
+        double exact = JsonParser.parseString(h.out()).getAsJsonObject().getAsJsonArray("top_eigenvalues").get(0)
+                .getAsDouble();
+        // Within the trajectory's Lanczos residual bound (tol x |lambda|); the hessian command solves to 1e-6.
+        assertEquals(exact, top.get(2).getAsDouble(), SharpnessTrajectory.DEFAULT_TOL * Math.abs(exact));
+        assertOneLineError(run("train", "--dataset", "blobs", "--sharpness", "-1", "--out", tmp.resolve("neg").toString()),
+                "--sharpness must be >= 0");
     }
 
     @Test

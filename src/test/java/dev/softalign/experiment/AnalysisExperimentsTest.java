@@ -87,7 +87,7 @@ class AnalysisExperimentsTest {
 
     @Test
     void gradientFlow(@TempDir Path out) throws Exception {
-        Run<GradflowExperiment.Flow> d = runTwice(new GradflowExperiment(), out, 6);
+        Run<GradflowExperiment.Flow> d = runTwice(new GradflowExperiment(), out, 8);
         List<CellResult<GradflowExperiment.Flow>> rs = d.results();
         int layers = P.curveDepth() + 1;
         for (CellResult<GradflowExperiment.Flow> r : rs) {
@@ -104,7 +104,23 @@ class AnalysisExperimentsTest {
         GradflowExperiment.When init = GradflowExperiment.When.INIT;
         // At initialisation with a = 0.9 the feedback is close to W: the update follows the gradient closely.
         assertTrue(mean(rs, "FA a=0.9", init.cosine()) > mean(rs, "FA", init.cosine()));
-        assertEquals(2, d.verdicts().size());
+        assertEquals(3, d.verdicts().size());
+        // Sharpness along training: one row per cell and epoch, the stored trajectories' numbers.
+        List<String> csv = Files.readAllLines(out.resolve("gradflow/sharpness-vs-epoch.csv"));
+        assertEquals("condition,seed,epoch,top_eigenvalue", csv.get(0));
+        assertEquals(rs.size() * (P.epochs() + 1), csv.size() - 1);
+        for (int i = 0; i < rs.size(); i++) {
+            double[] top = rs.get(i).measured.sharpness().topEigenvalues();
+            assertEquals(P.epochs() + 1, top.length);
+            for (int e = 0; e < top.length; e++) {
+                String[] row = csv.get(1 + i * top.length + e).split(",");
+                assertEquals(rs.get(i).group(), row[0]);
+                assertEquals(Long.toString(rs.get(i).config.seed), row[1]);
+                assertEquals(Integer.toString(e), row[2]);
+                assertEquals(top[e], Double.parseDouble(row[3]), 1e-9 * Math.abs(top[e]));
+                assertTrue(top[e] > 0, "a trained cross-entropy net's Hessian has a positive top eigenvalue");
+            }
+        }
         for (GradflowExperiment.When when : GradflowExperiment.When.values()) {
             Verdict v = claim(d.verdicts(), "4. Initial alignment gives smoother gradient flow than plain FA ("
                     + when.label);

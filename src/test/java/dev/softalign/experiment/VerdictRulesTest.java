@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.softalign.analysis.GradientFlowReport;
 import dev.softalign.analysis.Hutchinson;
 import dev.softalign.analysis.Lanczos;
+import dev.softalign.analysis.SharpnessTrajectory;
 import dev.softalign.attack.Corruptions;
 import dev.softalign.attack.Robustness;
 import dev.softalign.learn.EpochMetrics;
@@ -105,7 +106,45 @@ class VerdictRulesTest {
 
     static GradflowExperiment.Flow flow(double spread, double condition, double spreadInit, double conditionInit) {
         return Double.isNaN(spread) ? null : new GradflowExperiment.Flow(flowReport(spread, condition),
-                flowReport(spreadInit, conditionInit));
+                flowReport(spreadInit, conditionInit), trajectory(new double[] {1, 2, 3}, 0.1));
+    }
+
+    /** A sharpness trajectory with these top eigenvalues (epoch 0 first) and this loss oscillation over the run. */
+    static SharpnessTrajectory.Result trajectory(double[] top, double oscillation) {
+        double[] none = new double[top.length];
+        return new SharpnessTrajectory.Result(1000, 2 / P.lr(), 3.8 / P.lr(), top, none, new int[top.length], none,
+                oscillation);
+    }
+
+    /** Figure 3 read as optimisation dynamics: FA a=0.9 against FA on sharpness along training and loss oscillation. */
+    static Verdict dynamics(double[] topAligned, double oscAligned, double[] topFa, double oscFa) {
+        GradflowExperiment.Flow bp = flow(1.1, 3.0, 1.1, 3.0);
+        List<CellResult<GradflowExperiment.Flow>> rs = List.of(
+                measured("BP", bp),
+                measured("FA", new GradflowExperiment.Flow(bp.trained(), bp.init(), trajectory(topFa, oscFa))),
+                measured("FA a=0.9", new GradflowExperiment.Flow(bp.trained(), bp.init(),
+                        trajectory(topAligned, oscAligned))));
+        List<Verdict> v = GradflowExperiment.verdicts(P, rs);
+        assertEquals(3, v.size());
+        return v.get(2);
+    }
+
+    @Test
+    void optimisationDynamicsClaim() {
+        // Aligned FA: epochs 1-2 average 3 against FA's 6 (epoch 0 left out: 50 is the initial net), calmer loss: yes.
+        Verdict v = dynamics(new double[] {50, 2, 4}, 0.05, new double[] {1, 5, 7}, 0.2);
+        assertEquals(Outcome.YES, v.outcome(), v.measured());
+        assertTrue(v.claim().contains("optimisation dynamics"), v.claim());
+        assertTrue(v.measured().contains("FA a=0.9: sharpness 3.000") && v.measured().contains("(largest 50.00)"),
+                v.measured());
+        assertTrue(v.measured().contains("2/lr = " + Fmt.num(2 / P.lr())), v.measured());
+        // Flatter but oscillating more, or the reverse: partly; sharper and noisier: no; equal is not smaller.
+        assertEquals(Outcome.PARTLY, dynamics(new double[] {1, 2, 4}, 0.3, new double[] {1, 5, 7}, 0.2).outcome());
+        assertEquals(Outcome.PARTLY, dynamics(new double[] {1, 8, 8}, 0.1, new double[] {1, 5, 7}, 0.2).outcome());
+        assertEquals(Outcome.NO, dynamics(new double[] {1, 5, 7}, 0.2, new double[] {1, 5, 7}, 0.2).outcome());
+        // Not measured (NaN eigenvalues): undecided.
+        assertEquals(Outcome.UNDECIDED, dynamics(new double[] {1, Double.NaN}, 0.1, new double[] {1, 5, 7}, 0.2)
+                .outcome());
     }
 
     /** Figure 3: FA a=0.9 against FA on the spread of the backward signal and the Jacobian condition. */
