@@ -14,6 +14,18 @@ public record Machine(String cpu, int cores, String java) {
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     }
 
+    /**
+     * The one-minute load average (runnable threads, from /proc/loadavg), or null where there is
+     * none: a figure measured on a shared machine means little without it.
+     */
+    public static Double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).strip().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** The first "model name" of a cpuinfo file, else the JVM's os.arch (other systems, other layouts). */
     static String cpuModel(Path cpuinfo) {
         try {

@@ -52,7 +52,7 @@ public record Recorded(String label, List<Figure> figures) {
         String peer = peerElement == null || peerElement.isJsonNull() ? "no peer" : describe(peerElement.getAsJsonObject());
         String label = "softalign " + o.get("kernel").getAsString() + " and " + peer + ", " + machine.get("cores").getAsInt()
                 + " cores of " + machine.get("cpu").getAsString() + ", " + machine.get("java").getAsString() + ", "
-                + o.get("date").getAsString();
+                + o.get("date").getAsString() + load(o.get("load_average"));
         List<Figure> figures = new ArrayList<>();
         for (JsonElement e : o.getAsJsonArray("rows")) {
             JsonObject r = e.getAsJsonObject();
@@ -68,6 +68,16 @@ public record Recorded(String label, List<Figure> figures) {
     private static String describe(JsonObject peer) {
         return new Peer.Info(peer.get("name").getAsString(), peer.get("version").getAsString(),
                 peer.get("blas").getAsString(), peer.get("threads").getAsInt(), "").describe();
+    }
+
+    /** ", load average 16.4 to 12.7" from the recorded [before, after], if it was recorded. */
+    private static String load(JsonElement e) {
+        if (e == null || !e.isJsonArray() || e.getAsJsonArray().size() != 2 || e.getAsJsonArray().get(0).isJsonNull()
+                || e.getAsJsonArray().get(1).isJsonNull()) {
+            return "";
+        }
+        return String.format(java.util.Locale.ROOT, ", load average %.1f to %.1f", e.getAsJsonArray().get(0).getAsDouble(),
+                e.getAsJsonArray().get(1).getAsDouble());
     }
 
     private static Double number(JsonElement e) {

@@ -52,8 +52,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--quick", description = "fewer repetitions (a few minutes with --peer)")
     boolean quick;
-    @Option(names = "--json", description = "print one JSON object: date, machine, kernel, peaks, gemm, peer, rows, "
-            + "recorded")
+    @Option(names = "--json", description = "print one JSON object: date, machine, load_average (before, after), kernel, "
+            + "peaks, gemm, peer, rows, recorded")
     boolean json;
     @Option(names = "--only", split = ",", description = "measure only these groups: peak, gemm, train, hvp, attack, "
             + "parallel")
@@ -85,7 +85,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** The --json object. */
-    record Summary(String date, Machine machine, String kernel, List<Peak.Result> peaks, List<GemmRow> gemm,
+    record Summary(String date, Machine machine, List<Double> loadAverage, String kernel, List<Peak.Result> peaks, List<GemmRow> gemm,
             Peer.Info peer, List<Row> rows, List<Recorded> recorded) {
     }
 
@@ -117,6 +117,7 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, String> env = Peer.environment(System.getenv("SOFTALIGN_PEER_ENV"), peerEnv);
         // Fail before minutes of measuring, not after.
         String python = peer == null ? null : Peer.findPython(peerPython, env);
+        Double loadBefore = Machine.loadAverage();
         String date = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
         int rounds = quick ? 1 : 3;
         List<Peak.Result> peaks = new ArrayList<>();
@@ -156,7 +157,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         List<Recorded> recorded = report == null
                 ? Recorded.load(Datasets.defaultRoot().resolve("bench").resolve("recorded")) : List.of();
-        Summary s = new Summary(date, Machine.current(), MatMul.get().name(), peaks, gemm,
+        List<Double> load = new ArrayList<>();
+        load.add(loadBefore);
+        load.add(Machine.loadAverage());
+        Summary s = new Summary(date, Machine.current(), load, MatMul.get().name(), peaks, gemm,
                 report == null ? null : report.info(), rows, recorded);
         if (json) {
             Output.json(out, s);
@@ -273,8 +277,10 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static void print(PrintWriter out, Summary s, List<String> peerErrors) {
-        out.printf(Locale.ROOT, "softalign bench, %s: %d cores of %s, %s, kernel %s%n", s.date(), s.machine().cores(),
-                s.machine().cpu(), s.machine().java(), s.kernel());
+        out.printf(Locale.ROOT, "softalign bench, %s: %d cores of %s, %s, kernel %s, load average %s%n", s.date(),
+                s.machine().cores(), s.machine().cpu(), s.machine().java(), s.kernel(),
+                s.loadAverage().stream().map(v -> v == null ? "?" : String.format(Locale.ROOT, "%.1f", v))
+                        .collect(java.util.stream.Collectors.joining(" to ")));
         for (Peak.Result p : s.peaks()) {
             out.printf(Locale.ROOT, "peak %s (register FMA probe, %d lanes): %,.1f GFLOP/s on 1 thread, %,.1f on %d%n",
                     p.dtype(), p.lanes(), p.gflopsOneThread(), p.gflops(), p.threads());

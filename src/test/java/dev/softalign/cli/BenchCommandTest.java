@@ -43,7 +43,7 @@ class BenchCommandTest {
                 fakePython().toString(), "--json");
         assertEquals(0, r.code(), r.err());
         JsonObject o = JsonContractTest.strict(r.out());
-        assertEquals(Set.of("date", "machine", "kernel", "peaks", "gemm", "peer", "rows", "recorded"), o.keySet());
+        assertEquals(Set.of("date", "machine", "load_average", "kernel", "peaks", "gemm", "peer", "rows", "recorded"), o.keySet());
         assertEquals(Set.of("cpu", "cores", "java"), o.getAsJsonObject("machine").keySet());
         assertEquals("0.0-test", o.getAsJsonObject("peer").get("version").getAsString());
         JsonArray rows = o.getAsJsonArray("rows");
@@ -68,7 +68,8 @@ class BenchCommandTest {
         CommandRun r = CommandRun.of("bench", "--quick", "--only", "peak", "--dtype", "f64");
         assertEquals(0, r.code(), r.err());
         List<String> lines = r.out().lines().toList();
-        assertTrue(lines.get(0).startsWith("softalign bench, ") && lines.get(0).contains(" cores of "), lines.get(0));
+        assertTrue(lines.get(0).startsWith("softalign bench, ") && lines.get(0).contains(" cores of ")
+                && lines.get(0).contains(", load average "), lines.get(0));
         assertTrue(lines.get(1).matches("peak f64 \\(register FMA probe, \\d+ lanes\\): [\\d,.]+ GFLOP/s on 1 thread, "
                 + "[\\d,.]+ on \\d+"), lines.get(1));
         assertTrue(r.out().lines().noneMatch(l -> l.startsWith("peak f32")));
