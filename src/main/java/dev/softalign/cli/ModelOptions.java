@@ -46,7 +46,8 @@ final class ModelOptions {
      * lie beyond float32's range is refused, naming the tensor, rather than computed with infinities.
      */
     ModelFile.Saved load(Path file) {
-        ModelFile.Saved s = ModelFile.load(file, MatMul.get(Dtype.F64));
+        // Read on the portable kernel, which runs nothing here: only the kernel of the command's dtype is made (and warmed up).
+        ModelFile.Saved s = ModelFile.load(file, MatMul.portable());
         if (dtype == Dtype.F32) {
             ModelFile.tensors(s.net()).forEach((name, t) -> {
                 for (double v : t.data()) {

@@ -41,6 +41,7 @@ public final class KolenPollack implements Rule {
             for (int k = 0; k < b.length; k++) {
                 b[k] -= lr * (gw[k] + weightDecay * b[k]);
             }
+            net.dtype().round(b);
         }
     }
 

@@ -118,6 +118,7 @@ public abstract class Optimizer {
 
         @Override
         protected void update(String name, double[] w, double[] g, double lr) {
+            boolean f32 = dtype == Dtype.F32;
             if (momentum == 0) {
                 for (int k = 0; k < w.length; k++) {
                     w[k] -= lr * (g[k] + weightDecay * w[k]);
@@ -127,13 +128,21 @@ public abstract class Optimizer {
             }
             boolean first = !hasBuffer(name, "momentum");
             double[] buf = buffer(name, "momentum", w.length);
+            if (f32) {
+                // The same arithmetic, each value rounded to float32 as it is stored: one pass, not three.
+                for (int k = 0; k < w.length; k++) {
+                    double d = g[k] + weightDecay * w[k];
+                    double b = (float) (first ? d : momentum * buf[k] + d);
+                    buf[k] = b;
+                    w[k] = (float) (w[k] - lr * (nesterov ? d + momentum * b : b));
+                }
+                return;
+            }
             for (int k = 0; k < w.length; k++) {
                 double d = g[k] + weightDecay * w[k];
                 buf[k] = first ? d : momentum * buf[k] + d;
                 w[k] -= lr * (nesterov ? d + momentum * buf[k] : buf[k]);
             }
-            dtype.round(buf);
-            dtype.round(w);
         }
 
         @Override

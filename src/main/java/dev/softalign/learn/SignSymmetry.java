@@ -78,6 +78,7 @@ public final class SignSymmetry implements Rule {
                 double m = fresh != null ? Math.abs(std * fresh.nextGaussian()) : Math.abs(b[k]);
                 b[k] = m * Math.signum(w[k]);
             }
+            net.dtype().round(b);
         }
     }
 

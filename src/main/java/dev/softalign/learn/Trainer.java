@@ -32,7 +32,8 @@ public final class Trainer {
     private Path out;
     private boolean resume;
     private boolean overwrite;
-    private MatMul kernel = MatMul.get();
+    /** null: the command's kernel of the config's dtype (made only then: each kernel warms itself up). */
+    private MatMul kernel;
     private final List<TrainingListener> listeners = new ArrayList<>();
 
     private Trainer(TrainConfig config, Split data) {
@@ -76,13 +77,17 @@ public final class Trainer {
         return this;
     }
 
-    /** The initialised model on the command's kernel ({@link MatMul#get}). */
+    /** The initialised model on the command's kernel of the config's dtype ({@link MatMul#get(dev.softalign.nn.Dtype)}). */
     public static Mlp initialize(TrainConfig c, Dataset train) {
-        return initialize(c, train, MatMul.get());
+        return initialize(c, train, MatMul.get(c.precision()));
     }
 
-    /** The initialised model: forward weights, feedback by the rule, then the optional soft alignment. */
+    /**
+     * The initialised model: forward weights, feedback by the rule, then the optional soft
+     * alignment, on the kernel's thread budget in the config's dtype.
+     */
     public static Mlp initialize(TrainConfig c, Dataset train, MatMul kernel) {
+        kernel = kernel.withDtype(c.precision());
         c.checkFits(train.features(), train.classes());
         SplittableRandom rng = Seeds.stream(c.seed, Seeds.INIT, 0);
         int classes = train.classes();
@@ -146,7 +151,7 @@ public final class Trainer {
             throw new IllegalArgumentException("--dataset " + config.dataset + ": the " + (data.train().size() == 0
                     ? data.train().name() : data.test().name()) + " split holds no samples");
         }
-        MatMul kernel = this.kernel.withDtype(config.precision());
+        MatMul kernel = this.kernel == null ? MatMul.get(config.precision()) : this.kernel.withDtype(config.precision());
         Rule rule = Rule.parse(config.rule, config.feedbackScale);
         Optimizer opt = Optimizer.parse(config.optimizer, config.momentum, config.weightDecay, config.nesterov);
         Schedule schedule = Schedule.parse(config.schedule);
@@ -262,8 +267,7 @@ public final class Trainer {
                 }
             }
             opt.step(net, g, lr);
-            rule.afterStep(net, g, lr, weightDecay);
-            net.roundParameters(); // a rule may write B in float64
+            rule.afterStep(net, g, lr, weightDecay); // a rule that writes B rounds it to the network's dtype
             return loss;
         }
     }

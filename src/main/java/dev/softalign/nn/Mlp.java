@@ -318,10 +318,7 @@ public final class Mlp {
         for (int i = 0; i < layers.length; i++) {
             Layer l = layers[i];
             mm.multiply(l.weight, false, p.h[i], false, p.a[i]);
-            addBias(p.a[i], l.bias.data);
-            if (f32()) {
-                Dtype.F32.round(p.a[i].data);
-            }
+            addBias(p.a[i], l.bias.data, f32());
             if (i < layers.length - 1) {
                 activate(p.a[i].data, p.h[i + 1].data);
                 if (f32() && activation != Activation.RELU) { // the maximum of a float32 and zero is one
@@ -363,12 +360,19 @@ public final class Mlp {
         }
     }
 
-    private static void addBias(R064Store a, double[] b) {
+    /** a += b per column; in float32 each sum is rounded as it is stored. */
+    private static void addBias(R064Store a, double[] b, boolean f32) {
         int rows = a.getRowDim();
         double[] d = a.data;
         for (int j = 0, o = 0; j < a.getColDim(); j++, o += rows) {
-            for (int k = 0; k < rows; k++) {
-                d[o + k] += b[k];
+            if (f32) {
+                for (int k = 0; k < rows; k++) {
+                    d[o + k] = (float) (d[o + k] + b[k]);
+                }
+            } else {
+                for (int k = 0; k < rows; k++) {
+                    d[o + k] += b[k];
+                }
             }
         }
     }

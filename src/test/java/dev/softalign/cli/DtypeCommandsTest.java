@@ -11,6 +11,7 @@ import dev.softalign.io.Tensor;
 import dev.softalign.nn.ModelFile;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,5 +116,31 @@ class DtypeCommandsTest {
         SafeTensors.write(huge, t, Map.of("rule", "fa"), SafeTensors.F64);
         BadInputCorpusTest.refused(1, "huge.safetensors: layers.1.weight holds 1.0E300, beyond float32's range",
                 "evaluate", "--model", huge.toString(), "--dataset", "blobs", "--dtype", "f32");
+    }
+
+    @Test
+    void reproduceDtypeF32TrainsEveryCellInFloat32() throws java.io.IOException {
+        CommandRun sweep = CommandRun.of("reproduce", "depth", "--preset", "test", "--seeds", "1", "--dtype", "f32",
+                "--out", tmp.toString(), "--json");
+        assertEquals(0, sweep.code(), sweep.err());
+        List<Path> cells;
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(tmp.resolve("depth/cells"))) {
+            cells = s.sorted().toList();
+        }
+        assertEquals(6, cells.size());
+        for (Path cell : cells) {
+            dev.softalign.experiment.CellResult r = dev.softalign.experiment.CellStore.read(
+                    cell.resolve(dev.softalign.experiment.CellStore.RESULT));
+            assertEquals("F32", r.config.dtype, cell.toString());
+            Path model = cell.resolve("model.safetensors");
+            for (Tensor t : SafeTensors.read(model).tensors().values()) {
+                assertEquals(SafeTensors.F32, t.dtype());
+            }
+            // The stored numbers are the float32 network's: evaluate --dtype f32 reproduces them exactly.
+            JsonObject ev = json(CommandRun.of("evaluate", "--model", model.toString(), "--dataset", "blobs", "--split",
+                    "test", "--samples", "200", "--dtype", "f32", "--json"));
+            assertEquals(r.last().testAccuracy(), ev.get("accuracy").getAsDouble(), 0.0, cell.toString());
+            assertEquals(r.last().testLoss(), ev.get("loss").getAsDouble(), 0.0, cell.toString());
+        }
     }
 }

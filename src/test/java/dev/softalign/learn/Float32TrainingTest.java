@@ -76,7 +76,7 @@ class Float32TrainingTest {
     @Test
     void aFloat32RunResumesBitForBit() throws IOException {
         for (String optimizer : new String[] {"sgd", "adam"}) {
-            TrainConfig c = config().optimizer(optimizer).lr(optimizer.equals("adam") ? 0.001 : 0.05).epochs(3);
+            TrainConfig c = config().optimizer(optimizer).lr(optimizer.equals("adam") ? 0.001 : 0.05);
             Path full = tmp.resolve(optimizer + "-full");
             Path part = tmp.resolve(optimizer + "-part");
             Trainer.of(c, WIDE).out(full).run();

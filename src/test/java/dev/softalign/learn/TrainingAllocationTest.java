@@ -17,8 +17,10 @@ class TrainingAllocationTest {
     @Test
     void aTrainingStepAllocatesNothing() {
         Split data = Synthetic.blobs(2000, 64, 10, 0.2, 1);
-        for (String rule : new String[] {"bp", "fa", "usf"}) {
-            TrainConfig c = TrainConfig.defaults().rule(rule).depth(2).width(48).batch(32);
+        for (String run : new String[] {"bp", "fa", "usf", "fa F32", "usf F32"}) {
+            String rule = run.split(" ")[0];
+            TrainConfig c = TrainConfig.defaults().rule(rule).depth(2).width(48).batch(32)
+                    .dtype(run.endsWith("F32") ? "F32" : "F64");
             Mlp net = Trainer.initialize(c, data.train());
             Trainer.Step step = new Trainer.Step(net, Rule.parse(rule, 1), Optimizer.parse("sgd", 0.9, 1e-4, false), 1.0, 1e-4);
             Pass p = net.pass(32);
@@ -38,7 +40,7 @@ class TrainingAllocationTest {
                 }
                 best = Math.min(best, (mx.getThreadAllocatedBytes(id) - before) / 500.0);
             }
-            assertTrue(best < 8, rule + ": " + best + " bytes allocated per step");
+            assertTrue(best < 8, run + ": " + best + " bytes allocated per step");
         }
     }
 }
