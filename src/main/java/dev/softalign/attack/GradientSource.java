@@ -4,6 +4,8 @@ import dev.softalign.nn.BackwardPath;
 import dev.softalign.nn.Loss;
 import dev.softalign.nn.Mlp;
 import dev.softalign.nn.Pass;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.ojalgo.matrix.store.R064Store;
 
 /**
@@ -14,8 +16,22 @@ import org.ojalgo.matrix.store.R064Store;
  */
 public final class GradientSource {
 
+    /** Batch sizes whose buffers a source keeps (see passes). */
+    private static final int PASSES = 4;
+
     private final Mlp net;
     private final BackwardPath path;
+    /**
+     * Buffers per batch size, the few most recently used kept: APGD's runs and AutoAttack's order
+     * shrink the batch as samples break, dozens of sizes worth megabytes each, which the network's
+     * own cache would keep for its lifetime.
+     */
+    private final Map<Integer, Pass> passes = new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, Pass> eldest) {
+            return size() > PASSES;
+        }
+    };
     private int[] scratchLabels = new int[0];
 
     /** The model's cross-entropy input gradient along {@code path}; an MSE model is attacked with CE on its logits. */
@@ -67,7 +83,7 @@ public final class GradientSource {
      */
     public void gradient(double[] x, int[] labels, double[] out, int[] predicted) {
         int n = labels.length;
-        Pass p = net.pass(n);
+        Pass p = pass(n);
         net.load(p, x, labels);
         net.forward(p);
         net.backward(p, path, null, true);
@@ -92,7 +108,7 @@ public final class GradientSource {
     public void gradient(double[] x, int[] labels, int[] targets, LogitLoss loss, double[] out, double[] losses,
                          int[] predicted) {
         int n = labels.length;
-        Pass p = net.pass(n);
+        Pass p = pass(n);
         net.load(p, x, labels);
         net.forward(p);
         double[] z = p.logits().data;
@@ -104,13 +120,14 @@ public final class GradientSource {
                 predicted[j] = p.predicted(j);
             }
         }
+        net.dtype().round(dz); // a float32 network's deltas are float32, as its own loss writes them
         net.backward(p, path, null, true);
         System.arraycopy(p.inputGradient().data, 0, out, 0, out.length);
     }
 
     /** Logits of the n samples in x, sample-major (classes values per sample), in a new array. */
     public double[] logits(double[] x, int n) {
-        Pass p = net.pass(n);
+        Pass p = pass(n);
         net.load(p, x, new int[n]);
         net.forward(p);
         return p.logits().data.clone();
@@ -118,7 +135,17 @@ public final class GradientSource {
 
     /** Predicted classes of the n samples in x under this source's model. */
     public void predict(double[] x, int[] predicted) {
-        predict(net, x, predicted);
+        int n = predicted.length;
+        Pass p = pass(n);
+        net.load(p, x, new int[n]);
+        net.forward(p);
+        for (int j = 0; j < n; j++) {
+            predicted[j] = p.predicted(j);
+        }
+    }
+
+    private Pass pass(int n) {
+        return passes.computeIfAbsent(n, net::newPass);
     }
 
     /** Predicted classes of n = predicted.length samples (sample-major x) under any model. */

@@ -29,7 +29,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "OUT/<experiment>/index.html with charts (PNG + CSV) and a verdict table.",
                 "Figures: depth (1) test accuracy against depth; training (2) training curves and alignment angles; "
                         + "gradflow (3) gradient flow across depth; flatness (4) Hessian spectrum and weight noise; "
-                        + "robustness (5) FGSM/PGD and corruptions against the alignment degree. all runs every figure.",
+                        + "robustness (5) FGSM, PGD, the worst case over PGD, APGD-CE and APGD-T, and corruptions against "
+                        + "the alignment degree. all runs every figure.",
                 "Example: softalign reproduce all --quick"})
 final class ReproduceCommand implements Callable<Integer> {
 

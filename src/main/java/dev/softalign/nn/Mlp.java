@@ -263,6 +263,14 @@ public final class Mlp {
         return passes.computeIfAbsent(n, k -> new Pass(this, k));
     }
 
+    /**
+     * New buffers for a batch of n samples, not kept by this network: for callers that see many batch
+     * sizes (attacks whose batch shrinks as samples break) and keep a few passes themselves.
+     */
+    public Pass newPass(int n) {
+        return new Pass(this, n);
+    }
+
     /** Copies samples order[from .. from+p.n) of the dataset into the pass. */
     public void load(Pass p, Dataset d, int[] order, int from) {
         int f = d.features();

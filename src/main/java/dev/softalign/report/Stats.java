@@ -44,6 +44,43 @@ public final class Stats {
     }
 
     /**
+     * Half-width of the 95 % Student-t confidence interval of the mean of the finite values
+     * (t_{0.975, n-1} sd / sqrt(n)); NaN for fewer than two.
+     */
+    public static double ci95(double[] v) {
+        double[] f = finite(v);
+        if (f.length < 2) {
+            return Double.NaN;
+        }
+        return tQuantile(f.length - 1) * sd(f) / Math.sqrt(f.length);
+    }
+
+    /**
+     * Half-width of the 95 % confidence interval of mean(a) - mean(b) (Welch: unequal variances,
+     * Welch-Satterthwaite degrees of freedom); NaN unless both have two finite values or more.
+     */
+    public static double welchCi95(double[] a, double[] b) {
+        double[] x = finite(a);
+        double[] y = finite(b);
+        if (x.length < 2 || y.length < 2) {
+            return Double.NaN;
+        }
+        double vx = sd(x) * sd(x) / x.length;
+        double vy = sd(y) * sd(y) / y.length;
+        double se = Math.sqrt(vx + vy);
+        if (se == 0) {
+            return 0;
+        }
+        double df = (vx + vy) * (vx + vy) / (vx * vx / (x.length - 1) + vy * vy / (y.length - 1));
+        return tQuantile(df) * se;
+    }
+
+    /** The 0.975 quantile of Student's t with df degrees of freedom. */
+    static double tQuantile(double df) {
+        return new org.apache.commons.math3.distribution.TDistribution(null, df).inverseCumulativeProbability(0.975);
+    }
+
+    /**
      * Spearman's rank correlation of the pairs where both values are finite: Pearson's correlation
      * of their ranks, tied values sharing their mean rank; NaN with fewer than 3 pairs or when
      * either side is constant.

@@ -59,6 +59,47 @@ class ApgdTest {
         }
     }
 
+    /**
+     * The worst case in AutoAttack's order: entry 0 is the first attack alone (PGD without a random
+     * start, one sample per batch, equals Robustness's count), entries never rise, an attack that moves
+     * nothing leaves the clean accuracy, and APGD breaks samples PGD left.
+     */
+    @Test
+    void worstCaseStagesInAutoAttacksOrder() {
+        GradientSource src = GradientSource.trueGradient(net);
+        Dataset small = test.first(80);
+        Pgd pgd = new Pgd(src, Norm.LINF, Pgd.defaultAlpha(0.1, 10), 10, 1, false);
+        Attack none = new Attack(src) {
+            @Override
+            public String name() {
+                return "none";
+            }
+
+            @Override
+            public Norm norm() {
+                return Norm.LINF;
+            }
+
+            @Override
+            protected double[] run(double[] x, int[] labels, int[] targets, double eps, SplittableRandom rng) {
+                return x.clone();
+            }
+        };
+        Apgd ce = new Apgd(src, Norm.LINF, Apgd.Objective.CE, 10, 1, 1);
+        Apgd t = new Apgd(src, Norm.LINF, Apgd.Objective.DLR_TARGETED, 10, 1, 9);
+        double[] acc = WorstCase.accuracyAfterEach(net, java.util.List.of(pgd, none, ce, t), small, 0.1,
+                new SplittableRandom(2), 1);
+        Robustness.Report alone = Robustness.create().eps(0.1).oneStep(false).batch(1).run(net, e -> pgd, small);
+        assertEquals(alone.results().get(0).robustAccuracy(), acc[0], 1e-15);
+        assertEquals(acc[0], acc[1], 0, "an attack that moves nothing breaks nothing");
+        assertTrue(acc[3] <= acc[2] && acc[2] <= acc[1], Arrays.toString(acc));
+        assertTrue(acc[3] < acc[0], "APGD breaks samples PGD-10 left: " + Arrays.toString(acc));
+        double[] clean = WorstCase.accuracyAfterEach(net, java.util.List.of(none), small, 0.1, new SplittableRandom(2), 30);
+        assertEquals(alone.cleanAccuracy(), clean[0], 1e-15);
+        assertArrayEquals(acc, WorstCase.accuracyAfterEach(net, java.util.List.of(pgd, none, ce, t), small, 0.1,
+                new SplittableRandom(2), 1), "seeded: the same numbers");
+    }
+
     @Test
     void aWeakAttackFailsThePgdCheck() {
         GradientSource src = GradientSource.trueGradient(net);

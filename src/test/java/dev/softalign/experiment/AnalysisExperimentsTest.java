@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.softalign.analysis.GradientFlowReport;
 import dev.softalign.attack.Corruption;
+import dev.softalign.attack.WorstCase;
 import dev.softalign.io.Json;
 import dev.softalign.report.ImageFormat;
 import dev.softalign.report.ReportTest;
@@ -15,6 +16,7 @@ import dev.softalign.report.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.jsoup.nodes.Document;
@@ -191,7 +193,7 @@ class AnalysisExperimentsTest {
     void robustness(@TempDir Path out) throws Exception {
         RobustnessExperiment e = new RobustnessExperiment();
         assertEquals(1 + P.robustAligns().length, e.cells(P).size(), "BP and one cell per a");
-        Run<RobustnessExperiment.Attacked> d = runTwice(e, out, 4);
+        Run<RobustnessExperiment.Attacked> d = runTwice(e, out, 5);
         List<CellResult<RobustnessExperiment.Attacked>> rs = d.results();
         for (CellResult<RobustnessExperiment.Attacked> r : rs) {
             RobustnessExperiment.Attacked m = r.measured;
@@ -200,6 +202,17 @@ class AnalysisExperimentsTest {
                 assertTrue(m.pgd().results().get(i).robustAccuracy() <= m.clean()
                         && m.fgsm().results().get(i).robustAccuracy() <= m.clean());
             }
+            // The worst case over more attacks can only be lower: PGD alone >= PGD or APGD-CE >= all three.
+            for (WorstCase.Stages w : m.worst()) {
+                assertEquals(List.of("pgd", "apgd-ce", "apgd-t"), w.attacks());
+                List<Double> acc = w.accuracy();
+                assertTrue(acc.get(2) <= acc.get(1) && acc.get(1) <= acc.get(0) && acc.get(0) <= m.clean(), w.toString());
+            }
+            assertEquals(m.worst().get(Arrays.binarySearch(RobustnessExperiment.EPS, RobustnessExperiment.REF_EPS)).worst(),
+                    m.robustRef());
+            WorstCase.Stages largest = m.worst().get(m.worst().size() - 1);
+            assertTrue(largest.worst() < largest.accuracy().get(0) || largest.accuracy().get(0) == 0,
+                    "APGD breaks samples PGD left at the largest eps: " + largest);
             assertEquals(5, m.perSeverity().length);
             // Blobs are not images: blur is skipped, the mean is over the other types.
             assertTrue(Double.isNaN(m.corruption(Corruption.GAUSSIAN_BLUR)));
@@ -217,12 +230,12 @@ class AnalysisExperimentsTest {
         }
         assertEquals(better == 2 ? Verdict.Outcome.YES : better == 1 ? Verdict.Outcome.PARTLY : Verdict.Outcome.NO,
                 v4.outcome());
-        double bp = mean(rs, "BP", RobustnessExperiment.Attacked::pgdRef);
+        double bp = mean(rs, "BP", RobustnessExperiment.Attacked::robustRef);
         assertTrue(v5.measured().startsWith("BP " + Fmt.pct(bp)), v5.measured());
         double best = -1;
         double bestA = -1;
         for (double a : P.robustAligns()) {
-            double v = mean(rs, Groups.aligned(a), RobustnessExperiment.Attacked::pgdRef);
+            double v = mean(rs, Groups.aligned(a), RobustnessExperiment.Attacked::robustRef);
             assertTrue(v5.measured().contains(Groups.aligned(a) + " " + Fmt.pct(v)), v5.measured());
             if (v > best) {
                 best = v;

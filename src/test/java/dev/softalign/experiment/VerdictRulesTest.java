@@ -11,8 +11,10 @@ import dev.softalign.analysis.SharpnessTrajectory;
 import dev.softalign.analysis.WeightNoise;
 import dev.softalign.attack.Corruptions;
 import dev.softalign.attack.Robustness;
+import dev.softalign.attack.WorstCase;
 import dev.softalign.learn.EpochMetrics;
 import dev.softalign.learn.TrainConfig;
+import dev.softalign.report.Stats;
 import dev.softalign.report.Verdict;
 import dev.softalign.report.Verdict.Outcome;
 import java.util.ArrayList;
@@ -252,11 +254,17 @@ class VerdictRulesTest {
         return new Robustness.Report("pgd", "linf", false, null, 100, 0, clean, points, null, List.of());
     }
 
-    /** A robustness measurement: clean accuracy, PGD accuracy at every eps, mean accuracy under corruption (NaN: not measured). */
-    static RobustnessExperiment.Attacked attacked(double clean, double pgd, double corruption) {
-        return new RobustnessExperiment.Attacked(
-                attack(clean, clean), attack(clean, pgd), new Corruptions.Report(100, clean, 0.5, List.of(),
-                        corruption, List.of(), 1));
+    /**
+     * A robustness measurement: clean accuracy, robust accuracy (the worst case, which verdict 5 reads;
+     * PGD alone left the same) at every eps, mean accuracy under corruption (NaN: not measured).
+     */
+    static RobustnessExperiment.Attacked attacked(double clean, double robust, double corruption) {
+        List<WorstCase.Stages> worst = new ArrayList<>();
+        for (double eps : RobustnessExperiment.EPS) {
+            worst.add(new WorstCase.Stages(eps, List.of("pgd", "apgd-ce", "apgd-t"), List.of(robust, robust, robust)));
+        }
+        return new RobustnessExperiment.Attacked(attack(clean, clean), attack(clean, robust), worst,
+                new Corruptions.Report(100, clean, 0.5, List.of(), corruption, List.of(), 1));
     }
 
     /** Figure 5 on P's grid a = 0, 0.5, 1 (100 samples x 1 seed: BP's standard error at 40% is 4.9 points). */
@@ -267,6 +275,38 @@ class VerdictRulesTest {
                 measured("FA a=0.5", attacked(0.75, pgd05, corr05)),
                 measured("FA a=1", attacked(0.8, pgd1, corr1)));
         return RobustnessExperiment.verdicts(P, rs, 10);
+    }
+
+    /**
+     * With three seeds per condition, claim 5 asks the best a to beat BP by more than the 95 % interval
+     * of the difference over seeds (Welch): 10 points with seed sd 2 points clear it (half-width 4.5
+     * points, t = 2.78 at 4 df); 10 points with a seed sd of 10 points do not (half-width 24 points),
+     * although they clear the binomial standard error the one-seed rule falls back to.
+     */
+    @Test
+    void robustnessClaimOverSeedsUsesTheConfidenceInterval() {
+        List<CellResult<RobustnessExperiment.Attacked>> tight = new ArrayList<>();
+        List<CellResult<RobustnessExperiment.Attacked>> loose = new ArrayList<>();
+        double[] bp = {0.40, 0.42, 0.38};
+        double[] a05tight = {0.50, 0.52, 0.48};
+        double[] a05loose = {0.60, 0.50, 0.40};
+        for (int s = 0; s < 3; s++) {
+            for (List<CellResult<RobustnessExperiment.Attacked>> rs : List.of(tight, loose)) {
+                rs.add(measured("BP", attacked(0.8, bp[s], 0.6)));
+                rs.add(measured("FA a=0", attacked(0.7, 0.2, 0.4)));
+                rs.add(measured("FA a=1", attacked(0.8, 0.38, 0.55)));
+            }
+            tight.add(measured("FA a=0.5", attacked(0.75, a05tight[s], 0.5)));
+            loose.add(measured("FA a=0.5", attacked(0.75, a05loose[s], 0.5)));
+        }
+        Verdict yes = RobustnessExperiment.verdicts(P, tight, 10).get(1);
+        assertEquals(Outcome.YES, yes.outcome(), yes.measured());
+        assertTrue(yes.measured().contains("95% interval of the difference over seeds +- 4.5 points"), yes.measured());
+        Verdict partly = RobustnessExperiment.verdicts(P, loose, 10).get(1);
+        assertEquals(Outcome.PARTLY, partly.outcome(), partly.measured());
+        assertEquals(0.0453, Stats.welchCi95(a05tight, bp), 5e-4);
+        assertEquals(4.303 * 0.02 / Math.sqrt(3), Stats.ci95(bp), 1e-3);
+        assertTrue(Double.isNaN(Stats.ci95(new double[] {0.4})));
     }
 
     @Test
