@@ -18,14 +18,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package structure: every package under src/main/java/dev/softalign documents itself in a
- * package-info.java, and dependencies point down (cli -> experiment -> analysis/attack -> learn ->
+ * package-info.java, and dependencies point down (cli -> bench -> experiment -> analysis/attack -> learn ->
  * nn -> data/io; report draws plain data and needs io only).
  */
 class PackagesTest {
 
     /** A package may refer only to packages of a lower level. */
     static final Map<String, Integer> LEVEL = Map.of("data", 0, "io", 0, "nn", 1, "report", 1, "learn", 2,
-            "analysis", 3, "attack", 3, "experiment", 4, "cli", 5);
+            "analysis", 3, "attack", 3, "experiment", 4, "bench", 5,
+            "cli", 6);
 
     static final Pattern REFERENCE = Pattern.compile("dev\\.softalign\\.([a-z]+)\\.[A-Z]");
 

@@ -12,8 +12,9 @@ import java.util.SplittableRandom;
  * <p>It follows AutoAttack's autopgd_base.py decision for decision (TorchFixtureTest-style oracle in
  * ApgdTorchTest): a start on the surface of the eps-ball, step size 2 eps per sample, momentum 0.75
  * (none on the first step), projection to the ball and clipping to [0,1] after the plain step and
- * after the momentum step; checkpoints after ceil-free fractions of the budget (first after
- * max(0.22 N, 1) steps, then shrinking by max(0.03 N, 1) down to max(0.06 N, 1)); at each checkpoint a
+ * after the momentum step; checkpoints at fractions of the N steps (the first after
+ * max(floor(0.22 N), 1) steps, the intervals then shrinking by max(floor(0.03 N), 1) down to
+ * max(floor(0.06 N), 1)); at each checkpoint a
  * sample halves its step size and restarts from its best point when at most rho = 0.75 of the steps
  * since the last checkpoint raised its loss, or when its step size was not halved at the last
  * checkpoint and its best loss has not risen since. Restarts and target classes only attack the

@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
  *
  * <p>Untargeted attacks ascend CE(x, label); targeted attacks descend CE(x, target), which this
  * class turns into ascent by negating the gradient, so every attack simply climbs {@link #objectiveGradient}.
+ * {@link Apgd} climbs losses of its own (a {@link LogitLoss}) through the same gradient source.
  */
 public abstract class Attack {
 

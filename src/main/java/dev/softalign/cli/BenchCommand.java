@@ -1,11 +1,10 @@
 package dev.softalign.cli;
 
-import dev.softalign.data.Dataset;
+import dev.softalign.bench.Machine;
+import dev.softalign.bench.Peer;
+import dev.softalign.bench.Recorded;
+import dev.softalign.bench.Workload;
 import dev.softalign.data.Datasets;
-import dev.softalign.analysis.Hessian;
-import dev.softalign.attack.GradientSource;
-import dev.softalign.attack.Norm;
-import dev.softalign.attack.Pgd;
 import dev.softalign.data.Split;
 import dev.softalign.experiment.Cell;
 import dev.softalign.experiment.CellStore;
@@ -15,52 +14,80 @@ import dev.softalign.experiment.LocalEngine;
 import dev.softalign.experiment.DepthExperiment;
 import dev.softalign.experiment.Sweep;
 import dev.softalign.learn.TrainConfig;
-import dev.softalign.learn.Trainer;
-import dev.softalign.nn.Mlp;
-import java.util.SplittableRandom;
 import dev.softalign.learn.Throughput;
+import dev.softalign.nn.Dtype;
 import dev.softalign.nn.GemmBench;
 import dev.softalign.nn.MatMul;
+import dev.softalign.nn.Peak;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure speed on this machine: matrix products (GFLOP/s against the practical float64 peak), "
-                + "training samples/s for BP and FA at depth 2 and 5, Hessian-vector products and PGD-20, next to "
-                + "PyTorch 1.13 (OpenBLAS, 2 threads) measured on the same kind of machine; then how to spend the "
-                + "cores: a training step on 1 kernel thread against all, and a sweep of 8 small cells split as "
-                + "reproduce splits it against one cell at a time on all kernel threads.",
-                "The machine is shared and noisy: compare ratios within one run."})
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measure speed on this machine, in this run: the machine's arithmetic peak per precision "
+                + "(register FMA probe) and the best matrix product the kernel reaches; training samples/s for BP and FA "
+                + "at depth 2 and 5, a Hessian-vector product and PGD-20; then how to spend the cores.",
+                "--peer torch runs the same workloads in PyTorch (bench/peer/torch_peer.py, float32 and float64, "
+                + "2 threads) in the same run and prints softalign's speed against it. Without a peer, figures "
+                + "recorded in bench/recorded/ are shown with their label only, never as a ratio.",
+                "The machine may be shared and noisy: compare within one run, and repeat."})
 final class BenchCommand implements Callable<Integer> {
-
-    /** OpenBLAS float64 on 2 cores here; the practical peak. */
-    static final double PEAK_GFLOPS = 136;
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--quick", description = "fewer repetitions and no ojalgo column (about half a minute)")
+    @Option(names = "--quick", description = "fewer repetitions (a few minutes with --peer)")
     boolean quick;
-    @Option(names = "--json", description = "print one JSON object")
+    @Option(names = "--json", description = "print one JSON object: date, machine, load_average (before, after), kernel, "
+            + "peaks, gemm, peer, rows, recorded")
     boolean json;
-    @Option(names = "--only", split = ",", description = "measure only these groups: gemm, train, hvp, attack, parallel")
+    @Option(names = "--only", split = ",", description = "measure only these groups: peak, gemm, train, hvp, attack, "
+            + "parallel")
     List<String> only;
+    @Option(names = "--dtype", split = ",", description = "precisions of the workloads: f64, f32 (default: both; "
+            + "softalign measures those its build computes in)")
+    List<String> dtypes = Workload.DTYPES;
+    @Option(names = "--peer", description = "torch: run the same workloads in PyTorch in this run and print ratios")
+    String peer;
+    @Option(names = "--peer-python", description = "the python3 with torch (default: $SOFTALIGN_PEER_PYTHON, "
+            + "/usr/bin/python3, python3 on the PATH)")
+    String peerPython;
+    @Option(names = "--peer-env", description = "NAME=VALUE for the peer's environment, after those in "
+            + "$SOFTALIGN_PEER_ENV (e.g. LD_LIBRARY_PATH=.../openblas-openmp OPENBLAS_CORETYPE=SkylakeX; see "
+            + "bench/peer/README.md)")
+    List<String> peerEnv;
+    @Option(names = "--peer-threads", description = "the peer's threads (default: ${DEFAULT-VALUE})")
+    int peerThreads = 2;
 
-    record Row(String group, String work, double value, String unit, Double reference, String referenceName) {
+    static final List<String> GROUPS = List.of("peak", "gemm", "train", "hvp", "attack", "parallel");
+
+    /** One measured workload: softalign's figure, the peer's, and softalign's speed over the peer's. */
+    record Row(String group, String work, String label, String dtype, Double value, String unit, Double peer,
+            Double speedup) {
     }
 
-    static final List<String> GROUPS = List.of("gemm", "train", "hvp", "attack", "parallel");
+    /** A matrix product's rate, and its share of the measured peak of its precision. */
+    record GemmRow(String dtype, String shape, String kernel, double gflops, Double ofPeak) {
+    }
+
+    /** The --json object. */
+    record Summary(String date, Machine machine, List<Double> loadAverage, String kernel, List<Peak.Result> peaks, List<GemmRow> gemm,
+            Peer.Info peer, List<Row> rows, List<Recorded> recorded) {
+    }
 
     private boolean measures(String group) {
         return only == null || only.contains(group);
@@ -68,59 +95,97 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        try {
+            return measure();
+        } catch (Peer.PeerException e) {
+            throw new CommandFailure(e.getMessage());
+        }
+    }
+
+    private int measure() {
         if (only != null && !GROUPS.containsAll(only)) {
             throw new IllegalArgumentException("--only takes " + String.join(", ", GROUPS) + ", got " + String.join(",", only));
         }
-        List<Row> rows = new ArrayList<>();
-        if (measures("gemm")) {
-            gemm(rows);
+        if (!Workload.DTYPES.containsAll(dtypes)) {
+            throw new IllegalArgumentException("--dtype takes f64 and f32, got " + String.join(",", dtypes));
         }
+        if (peer != null && !peer.equals("torch")) {
+            throw new IllegalArgumentException("--peer takes torch, got " + peer);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter log = spec.commandLine().getErr();
+        Map<String, String> env = Peer.environment(System.getenv("SOFTALIGN_PEER_ENV"), peerEnv);
+        // Fail before minutes of measuring, not after.
+        String python = peer == null ? null : Peer.findPython(peerPython, env);
+        Double loadBefore = Machine.loadAverage();
+        String date = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
+        int rounds = quick ? 1 : 3;
+        List<Peak.Result> peaks = new ArrayList<>();
+        if ((measures("peak") || measures("gemm")) && Peak.available()) {
+            for (String d : dtypes) {
+                peaks.add(Peak.measure(d, MatMul.get().threads(), quick ? 3 : 7));
+            }
+        }
+        List<GemmRow> gemm = measures("gemm") ? gemm(peaks) : List.of();
         Split data = Datasets.load(Datasets.DEFAULT);
-        Dataset train = data.train();
-        if (measures("train")) {
-            train(rows, train);
+        List<Workload> work = new ArrayList<>();
+        for (Workload w : Workload.all(dtypes)) {
+            if (measures(w.group())) {
+                work.add(w);
+            }
         }
-        Dataset subset = data.test().first(1000);
-        Mlp net = Trainer.initialize(TrainConfig.defaults().depth(2).width(256), train);
-        if (measures("hvp")) {
-            rows.add(new Row("hvp", "Hessian-vector product, 1000 samples, L=2", hvpMillis(net, subset, quick ? 3 : 10),
-                    "ms", 34.9, "PyTorch float64"));
+        List<Double> ours = new ArrayList<>();
+        for (Workload w : work) {
+            ours.add(w.runsHere() ? w.measure(data, rounds) : null);
         }
-        if (measures("attack")) {
-            rows.add(new Row("attack", "PGD-20, 1000 samples, L=2", pgdMillis(net, subset, quick ? 2 : 4), "ms", 470.0,
-                    "PyTorch float64"));
+        Peer.Report report = null;
+        if (python != null && !work.isEmpty()) {
+            Path script = Datasets.defaultRoot().resolve(Peer.SCRIPT);
+            report = Peer.run(python, script, Datasets.idxFolder(Datasets.DEFAULT), peerThreads, work, rounds, env,
+                    json ? null : log);
+        }
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < work.size(); i++) {
+            Workload w = work.get(i);
+            Double theirs = report == null ? null : report.value(w);
+            Double speedup = ours.get(i) == null || theirs == null ? null
+                    : w.higherIsBetter() ? ours.get(i) / theirs : theirs / ours.get(i);
+            rows.add(new Row(w.group(), w.id(), w.label(), w.dtype(), ours.get(i), w.unit(), theirs, speedup));
         }
         if (measures("parallel")) {
             parallel(rows, data);
         }
-        print(rows);
+        List<Recorded> recorded = report == null
+                ? Recorded.load(Datasets.defaultRoot().resolve("bench").resolve("recorded")) : List.of();
+        List<Double> load = new ArrayList<>();
+        load.add(loadBefore);
+        load.add(Machine.loadAverage());
+        Summary s = new Summary(date, Machine.current(), load, MatMul.get().name(), peaks, gemm,
+                report == null ? null : report.info(), rows, recorded);
+        if (json) {
+            Output.json(out, s);
+        } else {
+            print(out, s, report == null ? List.of() : report.errors());
+        }
         return 0;
     }
 
-    private void gemm(List<Row> rows) {
-        MatMul kernel = MatMul.get();
-        List<GemmBench.Shape> shapes = GemmBench.mlpShapes();
-        List<GemmBench.Row> fast = quick ? GemmBench.run(kernel, shapes, 5, 3, 20) : GemmBench.run(kernel);
-        List<GemmBench.Row> portable = quick ? null : GemmBench.run(MatMul.portable(), shapes, 3, 3, 20);
-        for (int i = 0; i < fast.size(); i++) {
-            GemmBench.Row r = fast.get(i);
-            rows.add(new Row("gemm", r.shape().label() + " " + kernel.name(), r.gflops(), "GFLOP/s", PEAK_GFLOPS,
-                    "float64 peak"));
-            if (portable != null) {
-                rows.add(new Row("gemm", r.shape().label() + " ojalgo", portable.get(i).gflops(), "GFLOP/s",
-                        PEAK_GFLOPS, "float64 peak"));
+    /** The network's products and large square ones, on the command's kernel of each precision. */
+    private List<GemmRow> gemm(List<Peak.Result> peaks) {
+        List<GemmBench.Shape> shapes = new ArrayList<>(GemmBench.mlpShapes());
+        shapes.addAll(GemmBench.squareShapes());
+        List<GemmRow> rows = new ArrayList<>();
+        for (String d : dtypes) {
+            Double peak = peaks.stream().filter(p -> p.dtype().equals(d)).map(Peak.Result::gflops).findFirst().orElse(null);
+            MatMul kernel = MatMul.get(Dtype.parse(d));
+            List<GemmBench.Row> fast = quick ? GemmBench.run(kernel, shapes, 5, 3, 20)
+                    : GemmBench.run(kernel, shapes, 20, 7, 50);
+            for (GemmBench.Row r : fast) {
+                rows.add(new GemmRow(d, r.shape().label(), kernel.name(), r.gflops(), peak == null ? null
+                        : r.gflops() / peak));
             }
         }
-    }
-
-    private void train(List<Row> rows, Dataset train) {
-        Object[][] runs = {{"bp", 2, 43_500.0}, {"bp", 5, 17_800.0}, {"fa", 2, 37_700.0}, {"fa", 5, null}};
-        for (Object[] r : runs) {
-            TrainConfig c = TrainConfig.defaults().rule((String) r[0]).depth((int) r[1]).width(256).batch(128);
-            double rate = Throughput.samplesPerSecond(c, train, quick ? 1 : 3);
-            rows.add(new Row("train", "train " + r[0].toString().toUpperCase(Locale.ROOT) + ", L=" + r[1] + ", batch 128",
-                    rate, "samples/s", (Double) r[2], "PyTorch float64"));
-        }
+        return rows;
     }
 
     /**
@@ -140,8 +205,8 @@ final class BenchCommand implements Callable<Integer> {
         double[] rates = inTurns(rounds, true,
                 () -> Throughput.samplesPerSecond(step, data.train(), 1, one),
                 () -> Throughput.samplesPerSecond(step, data.train(), 1, all));
-        rows.add(new Row("parallel", work + "1 kernel thread", rates[0], "samples/s", null, null));
-        rows.add(new Row("parallel", work + cores + " kernel threads", rates[1], "samples/s", rates[0], "1 kernel thread"));
+        rows.add(new Row("parallel", "step-1", work + "1 kernel thread", null, rates[0], "samples/s", null, null));
+        rows.add(new Row("parallel", "step-" + cores, work + cores + " kernel threads", null, rates[1], "samples/s", null, null));
         List<Cell> cells = new ArrayList<>();
         for (int seed = 1; seed <= 4; seed++) {
             for (String rule : new String[] {"bp", "fa"}) {
@@ -156,8 +221,8 @@ final class BenchCommand implements Callable<Integer> {
                 () -> sweepSeconds(cells, data, own),
                 () -> sweepSeconds(cells, data, wide));
         String sweep = "sweep of 8 small cells, ";
-        rows.add(new Row("parallel", sweep + own, seconds[0], "s", null, null));
-        rows.add(new Row("parallel", sweep + wide, seconds[1], "s", seconds[0], "reproduce's split"));
+        rows.add(new Row("parallel", "sweep-split", sweep + own, null, seconds[0], "s", null, null));
+        rows.add(new Row("parallel", "sweep-wide", sweep + wide, null, seconds[1], "s", null, null));
     }
 
     /**
@@ -211,67 +276,54 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Median time of one Hessian-vector product over the subset, after warm-up products. */
-    static double hvpMillis(Mlp net, Dataset subset, int reps) {
-        Hessian h = Hessian.of(net, subset);
-        double[] v = new double[h.dimension()];
-        SplittableRandom rng = new SplittableRandom(1);
-        for (int i = 0; i < v.length; i++) {
-            v[i] = rng.nextGaussian();
+    private static void print(PrintWriter out, Summary s, List<String> peerErrors) {
+        out.printf(Locale.ROOT, "softalign bench, %s: %d cores of %s, %s, kernel %s, load average %s%n", s.date(),
+                s.machine().cores(), s.machine().cpu(), s.machine().java(), s.kernel(),
+                s.loadAverage().stream().map(v -> v == null ? "?" : String.format(Locale.ROOT, "%.1f", v))
+                        .collect(java.util.stream.Collectors.joining(" to ")));
+        for (Peak.Result p : s.peaks()) {
+            out.printf(Locale.ROOT, "peak %s (register FMA probe, %d lanes): %,.1f GFLOP/s on 1 thread, %,.1f on %d%n",
+                    p.dtype(), p.lanes(), p.gflopsOneThread(), p.gflops(), p.threads());
         }
-        double[] out = new double[v.length];
-        for (int i = 0; i < 3; i++) {
-            h.apply(v, out);
-        }
-        double[] t = new double[reps];
-        for (int i = 0; i < reps; i++) {
-            long start = System.nanoTime();
-            h.apply(v, out);
-            t[i] = (System.nanoTime() - start) / 1e6;
-        }
-        java.util.Arrays.sort(t);
-        return t[reps / 2];
-    }
-
-    /** Best time of PGD-20 (L-inf, eps 0.1, random start) over the subset, after one warm-up run. */
-    static double pgdMillis(Mlp net, Dataset subset, int reps) {
-        Pgd pgd = new Pgd(GradientSource.trueGradient(net), Norm.LINF, 0.1 / 8, 20, 1, true);
-        double best = Double.MAX_VALUE;
-        for (int i = 0; i <= reps; i++) {
-            long start = System.nanoTime();
-            pgd.perturb(subset.x(), subset.labels(), null, 0.1, new SplittableRandom(1));
-            double ms = (System.nanoTime() - start) / 1e6;
-            if (i > 0) {
-                best = Math.min(best, ms);
+        if (!s.gemm().isEmpty()) {
+            GemmRow best = s.gemm().stream().max(java.util.Comparator.comparingDouble(GemmRow::gflops)).orElseThrow();
+            out.printf(Locale.ROOT, "best matrix product: %,.1f GFLOP/s (%s, %s, %s)%n", best.gflops(), best.dtype(),
+                    best.kernel(), best.shape() + (best.ofPeak() == null ? ""
+                            : String.format(Locale.ROOT, "; %.0f %% of the peak", 100 * best.ofPeak())));
+            out.printf(Locale.ROOT, "%n%-26s %-8s %-4s %12s %10s%n", "matrix product", "kernel", "type", "GFLOP/s",
+                    "of peak");
+            for (GemmRow g : s.gemm()) {
+                out.printf(Locale.ROOT, "%-26s %-8s %-4s %,12.1f %10s%n", g.shape(), g.kernel(), g.dtype(), g.gflops(),
+                        g.ofPeak() == null ? "-" : String.format(Locale.ROOT, "%.0f %%", 100 * g.ofPeak()));
             }
         }
-        return best;
-    }
-
-    /** The --json object: the kernel, the machine's measured peak and one row per measurement. */
-    record Summary(String kernel, double peakGflops, List<Row> rows) {
-    }
-
-    private static boolean isTime(String unit) {
-        return "ms".equals(unit) || "s".equals(unit);
-    }
-
-    private void print(List<Row> rows) {
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            Output.json(out, new Summary(MatMul.get().name(), PEAK_GFLOPS, rows));
-            return;
+        if (s.peer() != null) {
+            out.printf(Locale.ROOT, "%npeer: %s, python %s%n", s.peer().describe(), s.peer().python());
         }
-        out.printf(Locale.ROOT, "%-62s %12s %-10s %14s  %s%n", "work", "value", "unit", "reference", "ours against it");
-        for (Row r : rows) {
-            String ref = r.reference() == null ? "-" : String.format(Locale.ROOT, "%,.1f", r.reference());
-            // Times: lower is better, so the ratio is reference / ours, a speed-up like the others.
-            double speedup = r.reference() == null ? Double.NaN
-                    : isTime(r.unit()) ? r.reference() / r.value() : r.value() / r.reference();
-            String ratio = r.reference() == null ? "" : String.format(Locale.ROOT, "%.2f x %s", speedup,
-                    "GFLOP/s".equals(r.unit()) ? r.referenceName() : "the speed of " + r.referenceName());
-            out.printf(Locale.ROOT, "%-62s %,12.1f %-10s %14s  %s%n", r.work(), r.value(), r.unit(), ref, ratio);
+        if (!s.rows().isEmpty()) {
+            String peerName = s.peer() == null ? "peer" : s.peer().name();
+            out.printf(Locale.ROOT, "%n%-46s %-4s %12s %12s %-10s %s%n", "work", "type", "softalign", peerName, "unit",
+                    s.peer() == null ? "" : "softalign's speed / " + peerName + "'s");
+            for (Row r : s.rows()) {
+                out.printf(Locale.ROOT, "%-46s %-4s %12s %12s %-10s %s%n", r.label(), r.dtype() == null ? "" : r.dtype(),
+                        figure(r.value()), figure(r.peer()), r.unit(),
+                        r.speedup() == null ? "" : String.format(Locale.ROOT, "%.2f x", r.speedup()));
+            }
+        }
+        for (String e : peerErrors) {
+            out.println("peer failed on " + e);
+        }
+        for (Recorded rec : s.recorded()) {
+            out.printf(Locale.ROOT, "%nrecorded elsewhere, not in this run (no ratios): %s%n", rec.label());
+            for (Recorded.Figure f : rec.figures()) {
+                out.printf(Locale.ROOT, "  %-20s %-4s softalign %12s, peer %12s %s%n", f.work(), f.dtype(),
+                        figure(f.softalign()), figure(f.peer()), f.unit());
+            }
         }
         out.flush();
+    }
+
+    private static String figure(Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, v >= 100 ? "%,.0f" : "%,.1f", v);
     }
 }

@@ -19,8 +19,41 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Commands whose work is matrix products: their kernel is made (and its JIT warm-up begun) at once. */
+    static final java.util.Set<String> COMPUTING = java.util.Set.of("train", "evaluate", "hessian", "gradflow", "attack",
+            "corrupt", "flatness", "reproduce", "bench");
+
     public static void main(String[] args) {
+        if (args.length > 0 && COMPUTING.contains(args[0])) {
+            startKernel(args);
+        }
         System.exit(run(args));
+    }
+
+    /**
+     * Makes the command's kernel on a background thread, so loading the Vector API and compiling
+     * the kernel (a short warm-up, {@code nn.KernelWarmUp}) overlap parsing and decoding the data
+     * instead of delaying the first products. A failure here (a bad -Dsoftalign.threads) is left for
+     * the command to report when it asks for its kernel. The precision is the command's --dtype.
+     */
+    private static void startKernel(String[] args) {
+        Thread t = new Thread(() -> {
+            try {
+                dev.softalign.nn.Dtype dtype = dev.softalign.nn.Dtype.F64;
+                for (int i = 0; i < args.length; i++) {
+                    if (args[i].equals("--dtype") && i + 1 < args.length) {
+                        dtype = dev.softalign.nn.Dtype.parse(args[i + 1]);
+                    } else if (args[i].startsWith("--dtype=")) {
+                        dtype = dev.softalign.nn.Dtype.parse(args[i].substring("--dtype=".length()));
+                    }
+                }
+                dev.softalign.nn.MatMul.get(dtype);
+            } catch (RuntimeException e) {
+                // reported by the command itself
+            }
+        }, "softalign-kernel-start");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Runs a command line and returns the exit code (tests call this). */

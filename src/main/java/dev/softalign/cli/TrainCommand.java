@@ -104,27 +104,39 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        long called = System.nanoTime();
         TrainConfig c = config();
         if (sharpness < 0) {
             throw new IllegalArgumentException("--sharpness must be >= 0 samples, got " + sharpness);
         }
         Path dir = out != null ? out : Path.of("runs", rule + "-d" + depth + (align == null ? "" : "-a" + align) + "-s" + seed);
         Split data = Datasets.load(dataset);
+        long loaded = System.nanoTime();
         PrintWriter o = spec.commandLine().getOut();
         Integer done = resume ? RunFolder.committedEpoch(dir) : null;
         SharpnessTrajectory trajectory = sharpness == 0 ? null : new SharpnessTrajectory(
                 data.train().first(Math.min(sharpness, data.train().size())), c.lr, c.momentum).seed(c.seed);
+        long[] started = {0};
         TrainedModel run = Trainer.of(c, data).out(dir).resume(resume).overwrite(overwrite)
                 .listener(GradientFlowLog.of(c, data)).listener(trajectory == null ? TrainingListener.SILENT : trajectory)
-                .listener(json ? TrainingListener.SILENT : new Progress(o)).run();
+                .listener(json ? TrainingListener.SILENT : new Progress(o))
+                .listener(new TrainingListener() {
+                    @Override
+                    public void started(Mlp net, int firstEpoch, int lastEpoch, int stepsPerEpoch) {
+                        started[0] = System.nanoTime();
+                    }
+                }).run();
+        Timing t = Timing.of(jvmSeconds(called), (loaded - called) / 1e9, (started[0] - loaded) / 1e9,
+                run.history().stream().filter(m -> m.epoch() > (done == null ? 0 : done)).mapToDouble(EpochMetrics::seconds)
+                        .toArray());
         if (json) {
             var last = run.last();
             Summary summary = new Summary(dir.toString(), last.epoch(), last.trainLoss(), last.trainAccuracy(),
                     last.testLoss(), last.testAccuracy(), last.anglesDegrees());
             if (trajectory == null) {
-                Output.json(o, summary);
+                Output.json(o, summary, t);
             } else {
-                Output.json(o, summary, new Sharpness(trajectory.result()));
+                Output.json(o, summary, new Sharpness(trajectory.result()), t);
             }
         } else if (done != null && done >= c.epochs) {
             o.println("nothing to train: " + dir + " has completed all " + c.epochs + " epochs (pass a larger --epochs "
@@ -137,6 +149,7 @@ final class TrainCommand implements Callable<Integer> {
                         + "; loss oscillation (mean |delta ln loss| per step) " + Output.fmt(r.meanLossOscillation()));
             }
             o.println("saved " + dir.resolve("model.safetensors"));
+            o.println(t);
         }
         return 0;
     }
@@ -145,9 +158,45 @@ final class TrainCommand implements Callable<Integer> {
     record Sharpness(SharpnessTrajectory.Result sharpness) {
     }
 
+    /** Seconds from the process's start (the launcher's, which execs the JVM) to {@code now}, 0 if unknown. */
+    static double jvmSeconds(long now) {
+        return ProcessHandle.current().info().startInstant().map(start -> {
+            long sinceStart = java.time.Duration.between(start, java.time.Instant.now()).toNanos();
+            return Math.max(0, (sinceStart - (System.nanoTime() - now)) / 1e9);
+        }).orElse(0.0);
+    }
+
     /** The --json summary: the run folder and the last epoch's metrics. */
     record Summary(String out, int epochs, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy,
             double[] anglesDegrees) {
+    }
+
+    /**
+     * Where the process's time went: start-up (the JVM and launcher, decoding the dataset, making the
+     * model and evaluating it as epoch 0) apart from the epochs trained, so a slow start is not
+     * mistaken for slow training, nor the other way round. The first epoch includes the JIT's
+     * compiling of the kernel; later epochs are the steady state.
+     */
+    record Timing(double startupSeconds, double jvmSeconds, double dataSeconds, double setupSeconds,
+            double[] epochSeconds) {
+
+        static Timing of(double jvm, double data, double setup, double[] epochs) {
+            return new Timing(jvm + data + setup, jvm, data, setup, epochs);
+        }
+
+        @Override
+        public String toString() {
+            String s = String.format(java.util.Locale.ROOT, "time: start-up %.1f s (JVM %.1f s, dataset %.1f s, model and "
+                    + "epoch-0 evaluation %.1f s)", startupSeconds, jvmSeconds, dataSeconds, setupSeconds);
+            if (epochSeconds.length == 1) {
+                s += String.format(java.util.Locale.ROOT, ", 1 epoch %.1f s", epochSeconds[0]);
+            } else if (epochSeconds.length > 1) {
+                double later = java.util.Arrays.stream(epochSeconds, 1, epochSeconds.length).average().orElseThrow();
+                s += String.format(java.util.Locale.ROOT, ", first epoch %.1f s, later epochs %.1f s each",
+                        epochSeconds[0], later);
+            }
+            return s;
+        }
     }
 
     /** A progress bar on a terminal, one line per epoch otherwise. */

@@ -119,6 +119,20 @@ public final class Datasets {
         throw new DataException(dir + "/" + base + "(.gz): file not found");
     }
 
+    /**
+     * The folder whose IDX files {@link #load(String)} reads for this dataset (for a program that
+     * reads the same files, such as the bench peer).
+     *
+     * @throws DataException if the dataset is not file-based or not found
+     */
+    public static Path idxFolder(String name) {
+        String n = canonical(name);
+        if (n.equals("blobs") || n.equals("teacher") || n.equals("cifar10")) {
+            throw new DataException(n + " is not stored as IDX files");
+        }
+        return findIdx(n, defaultRoot(), systemRoot());
+    }
+
     private static Path findIdx(String name, Path root, Path systemRoot) {
         Path local = local(root, name), system = systemRoot.resolve(name).normalize();
         for (Path dir : List.of(local, system)) {

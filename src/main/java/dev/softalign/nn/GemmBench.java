@@ -50,6 +50,15 @@ public final class GemmBench {
     }
 
     /**
+     * Square products large enough to run at the kernel's best (every core busy, packing amortised):
+     * with the network's shapes, where "the best GEMM it reaches" is looked for.
+     */
+    public static List<Shape> squareShapes() {
+        return List.of(new Shape("square 512", 512, 512, 512, false, false),
+                new Shape("square 1024", 1024, 1024, 1024, false, false));
+    }
+
+    /**
      * Times {@code kernel} on each shape: warm-up calls first (JIT, buffers), then {@code reps} timed
      * batches of enough calls to last about {@code minMillis} each.
      */

@@ -92,8 +92,8 @@ final class Kernels {
      * Until C2 has compiled the Vector API kernel, it runs its boxed fallback, 10-50x slower; a
      * short command (one attack, one Hessian) would spend seconds there. One background thread per
      * precision, started when the first kernel of that precision is made, compiles it once on small
-     * single-threaded products while the command is still loading its data, then ends: it never
-     * waits for anything and takes no part in later work.
+     * single-threaded products ({@link KernelWarmUp}) while the command is still loading its data,
+     * then ends: it never waits for anything and takes no part in later work.
      */
     private static void warmUp(Dtype dtype) {
         if ("false".equals(System.getProperty("softalign.warmup"))) {
@@ -105,18 +105,7 @@ final class Kernels {
             }
         }
         MatMul single = VECTOR.apply(1, dtype);
-        Thread t = new Thread(() -> {
-            org.ojalgo.matrix.store.R064Store a = org.ojalgo.matrix.store.R064Store.FACTORY.make(48, 96);
-            org.ojalgo.matrix.store.R064Store b = org.ojalgo.matrix.store.R064Store.FACTORY.make(96, 36);
-            org.ojalgo.matrix.store.R064Store c = org.ojalgo.matrix.store.R064Store.FACTORY.make(48, 36);
-            org.ojalgo.matrix.store.R064Store bt = org.ojalgo.matrix.store.R064Store.FACTORY.make(36, 96);
-            org.ojalgo.matrix.store.R064Store at = org.ojalgo.matrix.store.R064Store.FACTORY.make(96, 48);
-            for (int i = 0; i < 1500; i++) {
-                single.multiply(a, false, b, false, c);
-                single.multiply(a, false, bt, true, c);
-                single.multiply(at, true, b, false, c);
-            }
-        }, "softalign-kernel-warmup-" + dtype.id());
+        Thread t = new Thread(() -> KernelWarmUp.run(single), "softalign-kernel-warmup-" + dtype.id());
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Whole-process speed of `train` on full Fashion-MNIST (BP 784-256-256-10, batch 128), as a user
+# meets it: the first run after a build against the runs after it, and `train --epochs 2` minus
+# `train --epochs 0`, back to back. Prints the machine's load beside every figure; rerun on a quiet
+# machine for figures to publish. Usage: bench/startup.sh [repeats, default 3]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+repeats="${1:-3}"
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+train() { ./softalign train --dataset fashion-mnist --depth 2 --width 256 --batch 128 --out "$out/run" --overwrite "$@"; }
+wall() { local s; s=$(date +%s.%N); "$@" > "$out/last.txt" 2>&1; echo "$(date +%s.%N) - $s" | bc; }
+
+echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(nproc) cores; $(date -u '+%F %H:%M UTC')"
+touch src/main/java/dev/softalign/cli/Main.java   # the next run rebuilds, as after an edit or a pull
+./softalign --version >/dev/null                   # the build and the class-data archive: not timed
+for i in $(seq 1 $((repeats + 1))); do
+    w=$(wall train --epochs 1)
+    label=$([[ $i == 1 ]] && echo "first run after the build" || echo "later run $((i - 1))")
+    printf '%-26s wall %6.1f s; %s; %s; load %s\n' "$label" "$w" "$(grep -o 'test loss.*' "$out/last.txt" | grep -o '[0-9.]* s$')" \
+        "$(grep '^time:' "$out/last.txt")" "$(cut -d' ' -f1 /proc/loadavg)"
+done
+for i in $(seq 1 "$repeats"); do
+    w2=$(wall train --epochs 2)
+    w0=$(wall train --epochs 0)
+    printf 'train --epochs 2 %6.1f s, --epochs 0 %6.1f s: 2 epochs cost %6.1f s (load %s)\n' "$w2" "$w0" \
+        "$(echo "$w2 - $w0" | bc)" "$(cut -d' ' -f1 /proc/loadavg)"
+done

@@ -1,0 +1,46 @@
+package dev.softalign.nn;
+
+import org.ojalgo.matrix.store.R064Store;
+
+/**
+ * The products that warm a kernel up, chosen so the JIT's profile is the one real work has. C2
+ * compiles a branch it never saw taken as a trap: when the warm-up's products all had k below the
+ * kernel's k-block, the micro-kernel's "add to c" branch was compiled as a trap, the network's
+ * first 784-wide product hit it, both compiled versions were thrown away and the kernel ran boxed
+ * (tens of times slower) until C2 had compiled it again, seconds later on a loaded machine: a first
+ * epoch of 23 s instead of 1.4 s. So each product here spans two k-blocks (store, then accumulate),
+ * has edge tiles in both m and n, and the three transpose cases training uses.
+ */
+final class KernelWarmUp {
+
+    /** Rows, inner dimension and columns: above two micro-tiles (edges left over) and one k-block. */
+    static final int M = 2 * 16 + 3;
+    static final int K = VectorMatMul.KC + 40;
+    static final int N = 2 * 12 + 5;
+    static final int ROUNDS = 600;
+
+    private KernelWarmUp() {
+    }
+
+    /** Runs the products on {@code kernel} (meant to be a single-threaded one). */
+    static void run(MatMul kernel) {
+        R064Store a = filled(M, K);
+        R064Store at = filled(K, M);
+        R064Store b = filled(K, N);
+        R064Store bt = filled(N, K);
+        R064Store c = R064Store.FACTORY.make(M, N);
+        for (int i = 0; i < ROUNDS; i++) {
+            kernel.multiply(a, false, b, false, c);  // forward: W * H
+            kernel.multiply(a, false, bt, true, c);  // gradient: D * H^T
+            kernel.multiply(at, true, b, false, c);  // backward: W^T * D
+        }
+    }
+
+    private static R064Store filled(int rows, int cols) {
+        R064Store x = R064Store.FACTORY.make(rows, cols);
+        for (int i = 0; i < x.data.length; i++) {
+            x.data[i] = ((i * 37) % 101) / 101.0 - 0.5;
+        }
+        return x;
+    }
+}

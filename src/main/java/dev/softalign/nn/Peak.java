@@ -1,0 +1,118 @@
+package dev.softalign.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The machine's arithmetic peak, measured rather than assumed: vector FMA chains on independent
+ * register accumulators ({@link VectorPeak}), on one thread and on a thread budget at once. No
+ * memory traffic, so this is the ceiling a matrix kernel can approach, per precision: a float32
+ * vector holds twice the lanes of a float64 one. Machines differ (AVX-512 or AVX2, turbo under
+ * load, a neighbour on a shared core), which is why nothing in softalign compares against a
+ * constant.
+ */
+public final class Peak {
+
+    /** One measurement: the best over rounds of GFLOP/s on one thread and on {@code threads} threads together. */
+    public record Result(String dtype, int lanes, int threads, double gflopsOneThread, double gflops) {
+    }
+
+    /** Each timed round lasts about this long, so timer resolution does not matter. */
+    private static final double ROUND_SECONDS = 0.05;
+    /** The longest the JIT is given to compile the probe (far more than it needs on an idle machine). */
+    private static final double WARMUP_SECONDS = 10;
+
+    private Peak() {
+    }
+
+    /** True when this JVM runs the Vector API (the launcher and the tests load it). */
+    public static boolean available() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    /**
+     * Measures the peak of {@code dtype} ("f64" or "f32") on one thread and on {@code threads}
+     * threads at once; each figure is the best of {@code rounds} rounds after warm-up rounds that
+     * let the JIT compile the loop.
+     *
+     * @throws IllegalStateException when the Vector API is not loaded
+     */
+    public static Result measure(String dtype, int threads, int rounds) {
+        boolean f32 = switch (dtype) {
+            case "f64" -> false;
+            case "f32" -> true;
+            default -> throw new IllegalArgumentException("dtype must be f64 or f32, got " + dtype);
+        };
+        if (threads < 1 || rounds < 1) {
+            throw new IllegalArgumentException("threads and rounds must be >= 1, got " + threads + ", " + rounds);
+        }
+        if (!available()) {
+            throw new IllegalStateException("the peak probe needs the Vector API (--add-modules jdk.incubator.vector)");
+        }
+        int lanes = VectorPeak.lanes(f32);
+        double flopsPerIteration = 2.0 * VectorPeak.CHAINS * lanes;
+        // Warm-up: until C2 has compiled the loop it runs boxed, hundreds of times slower. Short calls
+        // until the rate has not improved for a while (compiled), at most WARMUP_SECONDS.
+        long shortCall = 1_000;
+        double bestRate = 0;
+        int lastGain = 0;
+        long warmupStart = System.nanoTime();
+        for (int i = 0; i - lastGain < 300 && System.nanoTime() - warmupStart < WARMUP_SECONDS * 1e9; i++) {
+            double rate = shortCall / time(f32, shortCall);
+            if (rate > 1.1 * bestRate) {
+                bestRate = rate;
+                lastGain = i;
+            }
+        }
+        long perRound = Math.max(1, (long) (bestRate * ROUND_SECONDS));
+        double one = 0;
+        for (int r = 0; r < rounds; r++) {
+            one = Math.max(one, perRound * flopsPerIteration / time(f32, perRound) / 1e9);
+        }
+        double all = one;
+        if (threads > 1) {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                all = 0;
+                for (int r = 0; r < rounds + 1; r++) { // the first round warms the pool's threads
+                    long start = System.nanoTime();
+                    List<Future<Double>> parts = new ArrayList<>();
+                    for (int t = 0; t < threads; t++) {
+                        parts.add(pool.submit(() -> VectorPeak.run(f32, perRound)));
+                    }
+                    for (Future<Double> f : parts) {
+                        sink(f.get());
+                    }
+                    double wall = (System.nanoTime() - start) / 1e9;
+                    if (r > 0) {
+                        all = Math.max(all, threads * perRound * flopsPerIteration / wall / 1e9);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while measuring the peak", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("the peak probe failed", e.getCause());
+            } finally {
+                pool.shutdown();
+            }
+        }
+        return new Result(dtype, lanes, threads, one, all);
+    }
+
+    private static volatile double blackhole;
+
+    private static void sink(double v) {
+        blackhole += v;
+    }
+
+    private static double time(boolean f32, long iterations) {
+        long start = System.nanoTime();
+        sink(VectorPeak.run(f32, iterations));
+        return (System.nanoTime() - start) / 1e9;
+    }
+}
