@@ -3,6 +3,7 @@ package dev.softalign.experiment;
 import dev.softalign.analysis.Hessian;
 import dev.softalign.analysis.Hutchinson;
 import dev.softalign.analysis.Lanczos;
+import dev.softalign.analysis.Sharpness;
 import dev.softalign.analysis.SpectralDensity;
 import dev.softalign.analysis.WeightNoise;
 import dev.softalign.data.Dataset;
@@ -22,6 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
+import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -36,10 +38,11 @@ public final class FlatnessExperiment implements Experiment<FlatnessExperiment.M
     /**
      * What a cell stores about the minimum its training reached, on the analysis subset: the top
      * Hessian eigenpair's run, the trace, the spectral density, the subset loss, the loss and
-     * accuracy under weight noise at each of {@link #SIGMAS}, and the test loss.
+     * accuracy under weight noise at each of {@link #SIGMAS} (the first, sigma 0, is the clean
+     * subset), the test loss, and the epsilon-sharpness as the {@code flatness} command prints it.
      */
     public record Minimum(Lanczos.Result top, Hutchinson.Trace trace, SpectralDensity.Density density, double subsetLoss,
-            List<WeightNoise.Stat> noise, double testLoss) {
+            List<WeightNoise.Stat> noise, double testLoss, Sharpness.Result sharpness) {
 
         double topEigenvalue() {
             return top.top()[0];
@@ -109,7 +112,8 @@ public final class FlatnessExperiment implements Experiment<FlatnessExperiment.M
                 .seed(seed).run(h);
         SpectralDensity.Density d = SpectralDensity.create().runs(SLQ_RUNS).steps(SLQ_STEPS).points(200).seed(seed).run(h);
         List<WeightNoise.Stat> curve = WeightNoise.curve(model.net(), subset, WeightNoise.Kind.PLAIN, SIGMAS, DRAWS, seed);
-        return new Minimum(top, t, d, h.loss(), curve, Evaluation.of(model.net(), data.test()).loss());
+        Sharpness.Result sharp = Sharpness.create().run(model.net(), subset);
+        return new Minimum(top, t, d, h.loss(), curve, Evaluation.of(model.net(), data.test()).loss(), sharp);
     }
 
     /** The report, read as its table of contents: claim, setup, figures, table, verdicts. */
@@ -131,6 +135,15 @@ public final class FlatnessExperiment implements Experiment<FlatnessExperiment.M
         rep.table("flatness", "Flatness per condition", "Means over seeds (sd in brackets); trace stderr is the mean "
                 + "of the Hutchinson standard errors; loss increase is the mean loss at sigma " + SIGMAS[SIGMAS.length - 1]
                 + " minus the clean loss.", table(results, groups, data.train().classes()));
+        rep.table("generalization", "Generalization gap against flatness, across all cells", "Spearman rank "
+                + "correlation over this experiment's cells (every condition and seed) of each flatness measure with each "
+                + "generalization gap, and its percentile bootstrap 95% interval (" + RESAMPLES + " resamples of the "
+                + "cells). Accuracy gap: accuracy on the analysis subset of the training set minus test accuracy; loss "
+                + "gap: test loss minus the subset's loss; larger is worse generalization. Sharpness: Keskar's "
+                + "epsilon-sharpness (eps " + Sharpness.DEFAULT_EPS + ") on the subset.",
+                generalizationTable(results));
+        rep.table("generalization-gap", "Generalization gap and flatness per cell", "The numbers behind the "
+                + "correlations, one row per measured cell.", gapTable(results));
         rep.verdicts(verdicts(p, results));
         return rep;
     }
@@ -149,7 +162,11 @@ public final class FlatnessExperiment implements Experiment<FlatnessExperiment.M
                 + MAX_STEPS + " steps. Trace: Hutchinson with " + TRACE_MIN + " to " + TRACE_MAX + " Rademacher probes. "
                 + "Density: stochastic Lanczos quadrature, " + SLQ_RUNS + " starts of " + SLQ_STEPS + " steps, Gaussian "
                 + "broadening of 1% of the spread. Weight noise: every parameter plus sigma times a standard normal, "
-                + DRAWS + " draws per sigma (the same draws at every sigma). All seeded by the cell's seed.";
+                + DRAWS + " draws per sigma (the same draws at every sigma). Epsilon-sharpness (Keskar et al. 2017): "
+                + "the largest rise of the loss in the box |y_i| <= " + Sharpness.DEFAULT_EPS + " (|w_i| + 1), "
+                + Sharpness.DEFAULT_STEPS + " steps of projected sign-gradient ascent. All seeded by the cell's seed. "
+                + "Read as 'flatter minima, better generalization', every cell is a point: its generalization gap "
+                + "against each flatness measure, ranked across all cells.";
     }
 
     /** Bars of a scalar's mean +- sd over seeds, one bar per condition. */
@@ -309,8 +326,155 @@ public final class FlatnessExperiment implements Experiment<FlatnessExperiment.M
         return l.length == 0 ? Double.NaN : l[l.length - 1] - l[0];
     }
 
-    /** Claim 4: the most aligned FA against plain FA, on the top eigenvalue and the trace. */
+    /** Bootstrap resamples of the cells for the rank correlations' intervals (seeded: the same cells, the same interval). */
+    static final int RESAMPLES = 2000;
+
+    /** The flatness measures the generalization reading ranks cells by. */
+    enum Flatness {
+        TOP("top eigenvalue", Minimum::topEigenvalue),
+        TRACE("trace", m -> m.trace().mean()),
+        SHARPNESS("sharpness", m -> m.sharpness().sharpness());
+
+        final String label;
+        final ToDoubleFunction<Minimum> of;
+
+        Flatness(String label, ToDoubleFunction<Minimum> of) {
+            this.label = label;
+            this.of = of;
+        }
+    }
+
+    /** Generalization gaps of a cell, oriented so that larger is worse: train minus test accuracy, test minus train loss. */
+    enum Gap {
+        ACCURACY("accuracy gap") {
+            @Override
+            double of(CellResult<Minimum> r) {
+                WeightNoise.Stat clean = r.measured == null || r.measured.noise().isEmpty() ? null : r.measured.noise().get(0);
+                return clean == null || clean.sigma() != 0 || r.last() == null ? Double.NaN
+                        : clean.accuracyMean() - r.last().testAccuracy();
+            }
+        },
+        LOSS("loss gap") {
+            @Override
+            double of(CellResult<Minimum> r) {
+                return r.value(m -> m.testLoss() - m.subsetLoss());
+            }
+        };
+
+        final String label;
+
+        Gap(String label) {
+            this.label = label;
+        }
+
+        abstract double of(CellResult<Minimum> r);
+    }
+
+    /** Spearman's correlation of a flatness measure with a gap over the measured cells, and its bootstrap 95% interval. */
+    record Correlation(Flatness measure, Gap gap, double rho, double low, double high, int cells) {
+
+        static Correlation of(List<CellResult<Minimum>> results, Flatness measure, Gap gap) {
+            double[] x = results.stream().mapToDouble(r -> r.value(measure.of)).toArray();
+            double[] y = results.stream().mapToDouble(gap::of).toArray();
+            int n = 0;
+            for (int i = 0; i < x.length; i++) {
+                n += Double.isFinite(x[i]) && Double.isFinite(y[i]) ? 1 : 0;
+            }
+            double[] ci = Stats.spearmanCi(x, y, RESAMPLES, 1);
+            return new Correlation(measure, gap, Stats.spearman(x, y), ci[0], ci[1], n);
+        }
+
+        /** Flatter (a smaller measure) goes with a smaller gap, beyond the interval's reach of zero. */
+        boolean supports() {
+            return low > 0;
+        }
+
+        @Override
+        public String toString() {
+            return gap.label + " vs " + measure.label + ": rho " + Fmt.num(rho) + " [" + Fmt.num(low) + ", "
+                    + Fmt.num(high) + "]";
+        }
+    }
+
+    static List<Correlation> correlations(List<CellResult<Minimum>> results) {
+        List<Correlation> out = new ArrayList<>();
+        for (Gap g : Gap.values()) {
+            for (Flatness f : Flatness.values()) {
+                out.add(Correlation.of(results, f, g));
+            }
+        }
+        return out;
+    }
+
+    static Table generalizationTable(List<CellResult<Minimum>> results) {
+        StringColumn gap = StringColumn.create("gap");
+        StringColumn measure = StringColumn.create("flatness measure");
+        DoubleColumn rho = DoubleColumn.create("spearman");
+        DoubleColumn low = DoubleColumn.create("ci95_low");
+        DoubleColumn high = DoubleColumn.create("ci95_high");
+        IntColumn cells = IntColumn.create("cells");
+        for (Correlation c : correlations(results)) {
+            gap.append(c.gap().label);
+            measure.append(c.measure().label);
+            rho.append(c.rho());
+            low.append(c.low());
+            high.append(c.high());
+            cells.append(c.cells());
+        }
+        return Table.create("generalization", gap, measure, rho, low, high, cells);
+    }
+
+    static Table gapTable(List<CellResult<Minimum>> results) {
+        StringColumn condition = StringColumn.create("condition");
+        IntColumn seed = IntColumn.create("seed");
+        DoubleColumn accGap = DoubleColumn.create("accuracy_gap");
+        DoubleColumn lossGap = DoubleColumn.create("loss_gap");
+        List<DoubleColumn> measures = new ArrayList<>();
+        for (Flatness f : Flatness.values()) {
+            measures.add(DoubleColumn.create(f.label.replace(' ', '_')));
+        }
+        for (CellResult<Minimum> r : results) {
+            if (r.measured == null) {
+                continue;
+            }
+            condition.append(r.group());
+            seed.append((int) r.config.seed);
+            accGap.append(Gap.ACCURACY.of(r));
+            lossGap.append(Gap.LOSS.of(r));
+            for (int i = 0; i < measures.size(); i++) {
+                measures.get(i).append(Flatness.values()[i].of.applyAsDouble(r.measured));
+            }
+        }
+        Table t = Table.create("generalization-gap", condition, seed, accGap, lossGap);
+        measures.forEach(t::addColumns);
+        return t;
+    }
+
+    /** Claim 4 as "flatter minima, better generalization", read across all cells by rank correlation. */
+    static Verdict generalizationVerdict(List<CellResult<Minimum>> results) {
+        VerdictRule rule = VerdictRule.allOf("across all measured cells (every condition and seed), Spearman rank "
+                + "correlations with percentile bootstrap 95% intervals (" + RESAMPLES + " resamples)");
+        StringBuilder m = new StringBuilder();
+        boolean decidable = true;
+        int cells = 0;
+        for (Correlation c : correlations(results)) {
+            rule.criterion("the " + c.gap().label + " rises with the " + c.measure().label + " (interval above 0)",
+                    c.supports());
+            decidable &= Double.isFinite(c.low());
+            cells = Math.max(cells, c.cells());
+            m.append(m.length() == 0 ? "" : "; ").append(c);
+        }
+        m.append("; ").append(cells).append(" cells");
+        return rule.decidableIf(decidable).verdict("4. Flatter minima go with better generalization (generalization "
+                + "gap against flatness, across cells)", m.toString());
+    }
+
+    /** Claim 4: the most aligned FA against plain FA, on the top eigenvalue and the trace; then flatness against generalization. */
     static List<Verdict> verdicts(Preset p, List<CellResult<Minimum>> results) {
+        return List.of(flatterVerdict(p, results), generalizationVerdict(results));
+    }
+
+    static Verdict flatterVerdict(Preset p, List<CellResult<Minimum>> results) {
         String aligned = p.aligns().length == 0 ? null : Groups.aligned(p.aligns()[p.aligns().length - 1]);
         String claim = "4. Initial alignment converges to flatter minima (smaller top Hessian eigenvalue) than plain FA";
         double tA = Analyses.mean(results, aligned, Minimum::topEigenvalue);
@@ -323,7 +487,7 @@ public final class FlatnessExperiment implements Experiment<FlatnessExperiment.M
                 .decidableIf(aligned != null && Double.isFinite(tA) && Double.isFinite(tF) && Double.isFinite(rA)
                         && Double.isFinite(rF));
         if (aligned == null) {
-            return List.of(rule.verdict(claim, "no soft-aligned condition in this preset"));
+            return rule.verdict(claim, "no soft-aligned condition in this preset");
         }
         StringBuilder measured = new StringBuilder();
         for (String g : Groups.byGroup(results).keySet()) {
@@ -333,6 +497,6 @@ public final class FlatnessExperiment implements Experiment<FlatnessExperiment.M
         }
         measured.append(String.format(Locale.ROOT, "; diverged cells (not measured): FA %d, %s %d",
                 Analyses.diverged(results, "FA"), aligned, Analyses.diverged(results, aligned)));
-        return List.of(rule.verdict(claim, measured.toString()));
+        return rule.verdict(claim, measured.toString());
     }
 }

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.softalign.analysis.GradientFlowReport;
 import dev.softalign.analysis.Hutchinson;
 import dev.softalign.analysis.Lanczos;
+import dev.softalign.analysis.Sharpness;
 import dev.softalign.analysis.SharpnessTrajectory;
+import dev.softalign.analysis.WeightNoise;
 import dev.softalign.attack.Corruptions;
 import dev.softalign.attack.Robustness;
 import dev.softalign.attack.WorstCase;
@@ -173,16 +175,60 @@ class VerdictRulesTest {
     }
 
     static FlatnessExperiment.Minimum minimum(double top, double trace) {
+        return minimum(top, trace, 1.0, 0.9, 0.1, 0.2);
+    }
+
+    /** A measured minimum: flatness (top eigenvalue, trace, epsilon-sharpness), train accuracy and loss, test loss. */
+    static FlatnessExperiment.Minimum minimum(double top, double trace, double sharpness, double trainAccuracy,
+            double trainLoss, double testLoss) {
         return Double.isNaN(top) ? null : new FlatnessExperiment.Minimum(new Lanczos.Result(new double[] {top},
                 new double[0], new double[] {0}, new double[0], null, null, 10, 10, true, false),
-                new Hutchinson.Trace("hutchinson", trace, 0.1, 10, 0, 10, 0.05, true), null, 0.1, List.of(), 0.2);
+                new Hutchinson.Trace("hutchinson", trace, 0.1, 10, 0, 10, 0.05, true), null, trainLoss,
+                List.of(new WeightNoise.Stat(0, trainLoss, 0, trainAccuracy, 0)), testLoss,
+                new Sharpness.Result(trainLoss, trainLoss, sharpness, 1e-3, 20));
+    }
+
+    /**
+     * Six cells, test accuracy 0.8 each, whose accuracy and loss gaps are gap[i], flatness measures
+     * top[i], trace 10 top[i] and sharpness sharp[i].
+     */
+    static Verdict generalization(double[] top, double[] sharp, double[] gap) {
+        List<CellResult<FlatnessExperiment.Minimum>> rs = new ArrayList<>();
+        for (int i = 0; i < top.length; i++) {
+            CellResult<FlatnessExperiment.Minimum> r = measured(i % 2 == 0 ? "FA" : "FA a=0.9",
+                    minimum(top[i], 10 * top[i], sharp[i], 0.8 + gap[i], 0.3, 0.3 + gap[i]));
+            r.history.set(r.history.size() - 1, new EpochMetrics(1, 0.01, 0.3, 0.8 + gap[i], 0.3 + gap[i], 0.8,
+                    new double[] {0}, 0, null));
+            rs.add(r);
+        }
+        List<Verdict> v = FlatnessExperiment.verdicts(P, rs);
+        assertEquals(2, v.size());
+        return v.get(1);
+    }
+
+    @Test
+    void generalizationClaim() {
+        double[] rising = {1, 2, 3, 4, 5, 6};
+        double[] gaps = {0.01, 0.02, 0.03, 0.04, 0.05, 0.06};
+        // Every measure ranks the cells as their gaps do: rho 1 with an interval of [1, 1]; yes.
+        Verdict v = generalization(rising, rising, gaps);
+        assertEquals(Outcome.YES, v.outcome(), v.measured());
+        assertTrue(v.measured().contains("accuracy gap vs top eigenvalue: rho 1.000 [1.000, 1.000]"), v.measured());
+        assertTrue(v.measured().contains("6 cells"), v.measured());
+        // Sharpness against the grain, the Hessian measures with it: partly. All against: no.
+        double[] falling = {6, 5, 4, 3, 2, 1};
+        assertEquals(Outcome.PARTLY, generalization(rising, falling, gaps).outcome());
+        assertEquals(Outcome.NO, generalization(falling, falling, gaps).outcome());
+        // Two cells cannot be ranked: undecided.
+        assertEquals(Outcome.UNDECIDED, generalization(new double[] {1, 2}, new double[] {1, 2},
+                new double[] {0.1, 0.2}).outcome());
     }
 
     static Verdict flatness(double topAligned, double traceAligned, double topFa, double traceFa) {
         List<CellResult<FlatnessExperiment.Minimum>> rs = List.of(measured("BP", minimum(5.0, 20.0)),
                 measured("FA", minimum(topFa, traceFa)), measured("FA a=0.9", minimum(topAligned, traceAligned)));
         List<Verdict> v = FlatnessExperiment.verdicts(P, rs);
-        assertEquals(1, v.size());
+        assertEquals(2, v.size());
         return v.get(0);
     }
 
