@@ -19,8 +19,11 @@ Split data(String name) {
 }
 
 /** Trains on the config's dataset, in memory; returns the network, config and per-epoch metrics. */
+// Each JShell snippet is a class of its own, and a method named train declared in it hides the
+// other snippet's train: the two overloads cannot call each other.
 TrainedModel train(TrainConfig c) {
-    return train(c, Datasets.load(c.dataset));
+    Split s = Datasets.load(c.dataset);
+    return Trainer.of(c, s).listener(GradientFlowLog.of(c, s)).run();
 }
 
 /** Trains on given data (e.g. a slice of a dataset, for speed). */

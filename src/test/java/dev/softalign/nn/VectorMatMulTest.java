@@ -246,10 +246,23 @@ class VectorMatMulTest {
         // job before parking would burn about 100 us in every gap. A helper that woke late (the
         // caller had already taken its part back) parks again within some microseconds, and a
         // descheduled one can finish that later still, so single gaps may show CPU: the median
-        // must not.
-        int gaps = 51;
-        long[] idleCpu = new long[gaps];
-        for (int i = 0; i < gaps; i++) {
+        // must not. On a crowded machine late wake-ups can fill a whole round, so up to three
+        // rounds are taken; a spinning helper fails all three.
+        long median = Long.MAX_VALUE;
+        String seen = "";
+        for (int round = 0; round < 3 && median >= 20_000L; round++) {
+            long[] idleCpu = idleGapsCpu(k, a, b, c, workers, mx);
+            median = idleCpu[idleCpu.length / 2];
+            seen += java.util.Arrays.toString(idleCpu) + " ";
+        }
+        assertTrue(median < 20_000L, "idle kernel workers used a median " + median + " ns of CPU per 2 ms gap: " + seen);
+    }
+
+    /** CPU time the workers used in each of 51 idle 2 ms gaps after a product, sorted. */
+    private static long[] idleGapsCpu(VectorMatMul k, R064Store a, R064Store b, R064Store c, List<Thread> workers,
+            java.lang.management.ThreadMXBean mx) throws InterruptedException {
+        long[] idleCpu = new long[51];
+        for (int i = 0; i < idleCpu.length; i++) {
             k.multiply(a, false, b, false, c);
             long before = cpuNanos(workers, mx);
             Thread.sleep(2);
@@ -261,8 +274,7 @@ class VectorMatMulTest {
             }
         }
         java.util.Arrays.sort(idleCpu);
-        assertTrue(idleCpu[gaps / 2] < 20_000L, "idle kernel workers used a median " + idleCpu[gaps / 2]
-                + " ns of CPU per 2 ms gap: " + java.util.Arrays.toString(idleCpu));
+        return idleCpu;
     }
 
     @Test
