@@ -9,10 +9,8 @@ import dev.softalign.attack.Pgd;
 import dev.softalign.attack.Robustness;
 import dev.softalign.attack.Targeting;
 import dev.softalign.data.Dataset;
-import dev.softalign.io.FormatException;
 import dev.softalign.learn.Rule;
 import dev.softalign.nn.BackwardPath;
-import dev.softalign.nn.Evaluation;
 import dev.softalign.nn.ModelFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -110,11 +108,7 @@ final class AttackCommand implements Callable<Integer> {
         }
         Dataset data = input.data("test", samples);
         if (source != null) {
-            double loss = Evaluation.of(crafted.net(), data).loss();
-            if (!Double.isFinite(loss)) {
-                throw new FormatException(source, "gives a loss of " + loss + " on " + data.name()
-                        + ": its weights are too large for its outputs to be computed");
-            }
+            ModelOptions.requireFiniteLoss(source, crafted.net(), data);
         }
         BackwardPath path = path(gradient, crafted);
         GradientSource src = new GradientSource(crafted.net(), path);

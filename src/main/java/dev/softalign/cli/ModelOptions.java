@@ -85,12 +85,17 @@ final class ModelOptions {
         if (d.size() == 0) {
             throw new IllegalArgumentException("--dataset " + datasetName() + ": the " + d.name() + " split holds no samples");
         }
+        requireFiniteLoss(model, net, d);
+        return d;
+    }
+
+    /** Refuses, naming the file, a model whose loss on d overflows: its numbers would mean nothing. */
+    static void requireFiniteLoss(Path file, Mlp net, Dataset d) {
         double loss = Evaluation.of(net, d).loss();
         if (!Double.isFinite(loss)) {
-            throw new FormatException(model, "gives a loss of " + loss + " on " + d.name()
+            throw new FormatException(file, "gives a loss of " + loss + " on " + d.name()
                     + ": its weights are too large for its outputs to be computed");
         }
-        return d;
     }
 
     /** The named split, optionally cut to its first n samples; bad names and counts are one-line errors. */
