@@ -38,6 +38,11 @@ public final class CellResult<M> {
     public List<EpochMetrics> history = new ArrayList<>();
     /** What the experiment measured on the trained network; null for a diverged cell or a training-only experiment. */
     public M measured;
+    /**
+     * The flatness probe and train-side numbers of the generalization gap, taken on every trained
+     * cell; null for a diverged cell, a cell without an analysis subset, or one stored by older code.
+     */
+    public FlatnessProbe probe;
     /** Wall-clock seconds the cell took (not part of the results proper). */
     public double seconds;
     /** The {@link CodeVersion} that computed the cell; a result from other code is not reused. */

@@ -51,7 +51,8 @@ public final class DepthExperiment implements Experiment<Void> {
                 for (int seed = 1; seed <= p.seeds(); seed++) {
                     TrainConfig config = c.apply(base(p)).depth(depth).epochs(p.epochs()).seed(seed);
                     cells.add(Cell.of(config, Cell.tags("group", c.label(), "train_samples",
-                            Integer.toString(p.trainSamples()), "test_samples", Integer.toString(p.testSamples()))));
+                            Integer.toString(p.trainSamples()), "test_samples", Integer.toString(p.testSamples()),
+                            Analyses.SAMPLES_TAG, Integer.toString(p.analysisSamples()))));
                 }
             }
         }

@@ -23,7 +23,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
-import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -135,15 +134,15 @@ public final class FlatnessExperiment implements Experiment<FlatnessExperiment.M
         rep.table("flatness", "Flatness per condition", "Means over seeds (sd in brackets); trace stderr is the mean "
                 + "of the Hutchinson standard errors; loss increase is the mean loss at sigma " + SIGMAS[SIGMAS.length - 1]
                 + " minus the clean loss.", table(results, groups, data.train().classes()));
-        rep.table("generalization", "Generalization gap against flatness, across all cells", "Spearman rank "
-                + "correlation over this experiment's cells (every condition and seed) of each flatness measure with each "
-                + "generalization gap, and its percentile bootstrap 95% interval (" + RESAMPLES + " resamples of the "
-                + "cells). Accuracy gap: accuracy on the analysis subset of the training set minus test accuracy; loss "
-                + "gap: test loss minus the subset's loss; larger is worse generalization. Sharpness: Keskar's "
-                + "epsilon-sharpness (eps " + Sharpness.DEFAULT_EPS + ") on the subset.",
-                generalizationTable(results));
+        List<Generalization.Row> rows = Generalization.rows(id(), results);
+        rep.text("Flatter minima, better generalization, over this experiment's cells: " + Generalization.method()
+                + " The probe is the one every cell of every experiment carries; `reproduce` reads it across all "
+                + "cells in generalization/index.html.");
+        rep.table("generalization", "Generalization gap against flatness, across this experiment's cells",
+                "Spearman rank correlation over every condition and seed, and its bootstrap 95% interval.",
+                Generalization.correlationTable(Generalization.correlations(id(), rows)));
         rep.table("generalization-gap", "Generalization gap and flatness per cell", "The numbers behind the "
-                + "correlations, one row per measured cell.", gapTable(results));
+                + "correlations, one row per cell.", Generalization.rowTable("generalization-gap", rows));
         rep.verdicts(verdicts(p, results));
         return rep;
     }
@@ -164,9 +163,7 @@ public final class FlatnessExperiment implements Experiment<FlatnessExperiment.M
                 + "broadening of 1% of the spread. Weight noise: every parameter plus sigma times a standard normal, "
                 + DRAWS + " draws per sigma (the same draws at every sigma). Epsilon-sharpness (Keskar et al. 2017): "
                 + "the largest rise of the loss in the box |y_i| <= " + Sharpness.DEFAULT_EPS + " (|w_i| + 1), "
-                + Sharpness.DEFAULT_STEPS + " steps of projected sign-gradient ascent. All seeded by the cell's seed. "
-                + "Read as 'flatter minima, better generalization', every cell is a point: its generalization gap "
-                + "against each flatness measure, ranked across all cells.";
+                + Sharpness.DEFAULT_STEPS + " steps of projected sign-gradient ascent. All seeded by the cell's seed.";
     }
 
     /** Bars of a scalar's mean +- sd over seeds, one bar per condition. */
@@ -326,152 +323,10 @@ public final class FlatnessExperiment implements Experiment<FlatnessExperiment.M
         return l.length == 0 ? Double.NaN : l[l.length - 1] - l[0];
     }
 
-    /** Bootstrap resamples of the cells for the rank correlations' intervals (seeded: the same cells, the same interval). */
-    static final int RESAMPLES = 2000;
-
-    /** The flatness measures the generalization reading ranks cells by. */
-    enum Flatness {
-        TOP("top eigenvalue", Minimum::topEigenvalue),
-        TRACE("trace", m -> m.trace().mean()),
-        SHARPNESS("sharpness", m -> m.sharpness().sharpness());
-
-        final String label;
-        final ToDoubleFunction<Minimum> of;
-
-        Flatness(String label, ToDoubleFunction<Minimum> of) {
-            this.label = label;
-            this.of = of;
-        }
-    }
-
-    /** Generalization gaps of a cell, oriented so that larger is worse: train minus test accuracy, test minus train loss. */
-    enum Gap {
-        ACCURACY("accuracy gap") {
-            @Override
-            double of(CellResult<Minimum> r) {
-                WeightNoise.Stat clean = r.measured == null || r.measured.noise().isEmpty() ? null : r.measured.noise().get(0);
-                return clean == null || clean.sigma() != 0 || r.last() == null ? Double.NaN
-                        : clean.accuracyMean() - r.last().testAccuracy();
-            }
-        },
-        LOSS("loss gap") {
-            @Override
-            double of(CellResult<Minimum> r) {
-                return r.value(m -> m.testLoss() - m.subsetLoss());
-            }
-        };
-
-        final String label;
-
-        Gap(String label) {
-            this.label = label;
-        }
-
-        abstract double of(CellResult<Minimum> r);
-    }
-
-    /** Spearman's correlation of a flatness measure with a gap over the measured cells, and its bootstrap 95% interval. */
-    record Correlation(Flatness measure, Gap gap, double rho, double low, double high, int cells) {
-
-        static Correlation of(List<CellResult<Minimum>> results, Flatness measure, Gap gap) {
-            double[] x = results.stream().mapToDouble(r -> r.value(measure.of)).toArray();
-            double[] y = results.stream().mapToDouble(gap::of).toArray();
-            int n = 0;
-            for (int i = 0; i < x.length; i++) {
-                n += Double.isFinite(x[i]) && Double.isFinite(y[i]) ? 1 : 0;
-            }
-            double[] ci = Stats.spearmanCi(x, y, RESAMPLES, 1);
-            return new Correlation(measure, gap, Stats.spearman(x, y), ci[0], ci[1], n);
-        }
-
-        /** Flatter (a smaller measure) goes with a smaller gap, beyond the interval's reach of zero. */
-        boolean supports() {
-            return low > 0;
-        }
-
-        @Override
-        public String toString() {
-            return gap.label + " vs " + measure.label + ": rho " + Fmt.num(rho) + " [" + Fmt.num(low) + ", "
-                    + Fmt.num(high) + "]";
-        }
-    }
-
-    static List<Correlation> correlations(List<CellResult<Minimum>> results) {
-        List<Correlation> out = new ArrayList<>();
-        for (Gap g : Gap.values()) {
-            for (Flatness f : Flatness.values()) {
-                out.add(Correlation.of(results, f, g));
-            }
-        }
-        return out;
-    }
-
-    static Table generalizationTable(List<CellResult<Minimum>> results) {
-        StringColumn gap = StringColumn.create("gap");
-        StringColumn measure = StringColumn.create("flatness measure");
-        DoubleColumn rho = DoubleColumn.create("spearman");
-        DoubleColumn low = DoubleColumn.create("ci95_low");
-        DoubleColumn high = DoubleColumn.create("ci95_high");
-        IntColumn cells = IntColumn.create("cells");
-        for (Correlation c : correlations(results)) {
-            gap.append(c.gap().label);
-            measure.append(c.measure().label);
-            rho.append(c.rho());
-            low.append(c.low());
-            high.append(c.high());
-            cells.append(c.cells());
-        }
-        return Table.create("generalization", gap, measure, rho, low, high, cells);
-    }
-
-    static Table gapTable(List<CellResult<Minimum>> results) {
-        StringColumn condition = StringColumn.create("condition");
-        IntColumn seed = IntColumn.create("seed");
-        DoubleColumn accGap = DoubleColumn.create("accuracy_gap");
-        DoubleColumn lossGap = DoubleColumn.create("loss_gap");
-        List<DoubleColumn> measures = new ArrayList<>();
-        for (Flatness f : Flatness.values()) {
-            measures.add(DoubleColumn.create(f.label.replace(' ', '_')));
-        }
-        for (CellResult<Minimum> r : results) {
-            if (r.measured == null) {
-                continue;
-            }
-            condition.append(r.group());
-            seed.append((int) r.config.seed);
-            accGap.append(Gap.ACCURACY.of(r));
-            lossGap.append(Gap.LOSS.of(r));
-            for (int i = 0; i < measures.size(); i++) {
-                measures.get(i).append(Flatness.values()[i].of.applyAsDouble(r.measured));
-            }
-        }
-        Table t = Table.create("generalization-gap", condition, seed, accGap, lossGap);
-        measures.forEach(t::addColumns);
-        return t;
-    }
-
-    /** Claim 4 as "flatter minima, better generalization", read across all cells by rank correlation. */
-    static Verdict generalizationVerdict(List<CellResult<Minimum>> results) {
-        VerdictRule rule = VerdictRule.allOf("across all measured cells (every condition and seed), Spearman rank "
-                + "correlations with percentile bootstrap 95% intervals (" + RESAMPLES + " resamples)");
-        StringBuilder m = new StringBuilder();
-        boolean decidable = true;
-        int cells = 0;
-        for (Correlation c : correlations(results)) {
-            rule.criterion("the " + c.gap().label + " rises with the " + c.measure().label + " (interval above 0)",
-                    c.supports());
-            decidable &= Double.isFinite(c.low());
-            cells = Math.max(cells, c.cells());
-            m.append(m.length() == 0 ? "" : "; ").append(c);
-        }
-        m.append("; ").append(cells).append(" cells");
-        return rule.decidableIf(decidable).verdict("4. Flatter minima go with better generalization (generalization "
-                + "gap against flatness, across cells)", m.toString());
-    }
-
     /** Claim 4: the most aligned FA against plain FA, on the top eigenvalue and the trace; then flatness against generalization. */
     static List<Verdict> verdicts(Preset p, List<CellResult<Minimum>> results) {
-        return List.of(flatterVerdict(p, results), generalizationVerdict(results));
+        return List.of(flatterVerdict(p, results), Generalization.verdict(Generalization.rows("flatness", results),
+                "this experiment's cells (every condition and seed)"));
     }
 
     static Verdict flatterVerdict(Preset p, List<CellResult<Minimum>> results) {

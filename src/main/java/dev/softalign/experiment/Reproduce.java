@@ -79,7 +79,8 @@ public final class Reproduce {
                 log.flush();
             }
         }
-        overview(done, preset, out, format);
+        List<Verdict> across = acrossCells(preset, out, format, log);
+        overview(done, across, preset, out, format);
         return done;
     }
 
@@ -93,11 +94,42 @@ public final class Reproduce {
         return new Reported(o, plan.experiment().report(preset, data, o.results()));
     }
 
+    /** The folder of the report across all experiments' cells ({@link Generalization}). */
+    static final String ACROSS = "generalization";
+
+    /**
+     * Reads every stored cell of the preset's sweeps in out (this run's and earlier runs', whichever
+     * experiments ran) and writes the across-cells reading of claim 4 into out/generalization/;
+     * its verdicts, none when no cell is stored. Cells of older code are read as they are: without
+     * a probe they are listed with empty values.
+     */
+    static List<Verdict> acrossCells(Preset preset, Path out, ImageFormat format, PrintWriter log) {
+        List<Generalization.Row> rows = new ArrayList<>();
+        for (Experiment<?> e : Experiments.ALL) {
+            Path cells = out.resolve(e.id()).resolve("cells");
+            List<CellResult<?>> stored = new ArrayList<>();
+            for (Cell c : e.cells(preset)) {
+                stored.add(CellStore.read(cells.resolve(c.id()).resolve(CellStore.RESULT)));
+            }
+            rows.addAll(Generalization.rows(e.id(), stored));
+        }
+        Report rep = Generalization.report(rows, preset.name());
+        if (rep == null) {
+            return List.of();
+        }
+        Path index = rep.write(out.resolve(ACROSS), format);
+        if (log != null) {
+            log.println(ACROSS + ": wrote " + index + " (" + rows.size() + " cells)");
+            log.flush();
+        }
+        return rep.verdictList();
+    }
+
     /**
      * out/index.html: a link to every experiment report in out (this run's and earlier ones'), with
-     * its verdicts (earlier ones read back from their verdict.csv).
+     * its verdicts (earlier ones read back from their verdict.csv), then the across-cells report.
      */
-    static void overview(List<Done> done, Preset preset, Path out, ImageFormat format) {
+    static void overview(List<Done> done, List<Verdict> across, Preset preset, Path out, ImageFormat format) {
         Report rep = new Report("softalign: reproduction of Cheon, Bae, Paik (2025)");
         rep.text("Reports of the experiments in this folder; the last run used preset " + preset.name()
                 + " (each report states its own).");
@@ -114,6 +146,14 @@ public final class Reproduce {
             List<Verdict> verdicts = d != null ? d.verdicts() : readVerdicts(out.resolve(e.id()).resolve("verdict.csv"));
             for (Verdict v : verdicts) {
                 exp.append(e.id());
+                claim.append(v.claim());
+                outcome.append(v.outcome().label());
+            }
+        }
+        if (!across.isEmpty()) {
+            rep.link(ACROSS + "/index.html", "Claim 4 across all cells: flatter minima, better generalization", "");
+            for (Verdict v : across) {
+                exp.append(ACROSS);
                 claim.append(v.claim());
                 outcome.append(v.outcome().label());
             }

@@ -31,7 +31,9 @@ public final class Training {
 
     /**
      * Trains the cell, writing its run files (as {@code train --out} does) into folder, replacing
-     * any there; the listeners (an experiment's per-epoch measurements) hear the run.
+     * any there; the listeners (an experiment's per-epoch measurements) hear the run. A cell that
+     * trained without diverging then gets its {@link FlatnessProbe}, on the float64 kernel the
+     * analyses use.
      */
     public static <M> Trained<M> train(Cell cell, Split data, Path folder, MatMul kernel, TrainingListener... listeners) {
         long start = System.nanoTime();
@@ -51,6 +53,8 @@ public final class Training {
                 r.status = CellResult.DIVERGED;
                 r.message = String.format(java.util.Locale.ROOT, "training loss rose from %.4g at initialisation to "
                         + "%.4g after epoch %d (more than %.0fx): the network blew up", initial, last, r.last().epoch(), BLOWUP);
+            } else {
+                r.probe = probe(cell, data, forAnalysis(model, kernel));
             }
         } catch (TrainingDiverged e) {
             r.status = CellResult.DIVERGED;
@@ -59,6 +63,19 @@ public final class Training {
         }
         r.seconds = (System.nanoTime() - start) / 1e9;
         return new Trained(model, r);
+    }
+
+    /**
+     * The cell's {@link FlatnessProbe} on the first analysis-subset samples of the training set
+     * (tag {@link Analyses#SAMPLES_TAG}); null for a cell without that tag.
+     */
+    static FlatnessProbe probe(Cell cell, Split data, TrainedModel model) {
+        String n = cell.tags().get(Analyses.SAMPLES_TAG);
+        if (n == null) {
+            return null;
+        }
+        return FlatnessProbe.measure(model.net(), data.train().first(Math.min(Integer.parseInt(n), data.train().size())),
+                cell.config().seed);
     }
 
     /**

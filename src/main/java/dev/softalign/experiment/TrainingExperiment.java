@@ -73,7 +73,8 @@ public final class TrainingExperiment implements Experiment<UpdateAngles> {
                         .seed(seed);
                 cells.add(Cell.of(config, Cell.tags("group", c.label(), "train_samples",
                         Integer.toString(p.trainSamples()), "test_samples", Integer.toString(p.testSamples()),
-                        PROBE_TAG, Integer.toString(p.probeSamples()))));
+                        PROBE_TAG, Integer.toString(p.probeSamples()), Analyses.SAMPLES_TAG,
+                        Integer.toString(p.analysisSamples()))));
             }
         }
         return cells;

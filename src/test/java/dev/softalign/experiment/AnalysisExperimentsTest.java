@@ -165,27 +165,33 @@ class AnalysisExperimentsTest {
         // Flatness against generalization across cells: the table's correlations are those of the per-cell CSV.
         claim(d.verdicts(), "4. Flatter minima go with better generalization");
         List<String> cells = Files.readAllLines(out.resolve("flatness/generalization-gap.csv"));
-        assertEquals("condition,seed,accuracy_gap,loss_gap,top_eigenvalue,trace,sharpness", cells.get(0));
+        assertEquals("experiment,cell,condition,depth,seed,gap_accuracy,gap_loss,top_eigenvalue,trace,sharpness",
+                cells.get(0));
         assertEquals(rs.size() + 1, cells.size());
         double[][] columns = new double[5][rs.size()];
         for (int i = 0; i < rs.size(); i++) {
             String[] row = cells.get(i + 1).split(",");
+            assertEquals(rs.get(i).id, row[1]);
             for (int c = 0; c < 5; c++) {
-                columns[c][i] = Double.parseDouble(row[c + 2]);
+                columns[c][i] = Double.parseDouble(row[c + 5]);
             }
-            assertEquals(rs.get(i).measured.topEigenvalue(), columns[2][i], 1e-9 * columns[2][i]);
+            FlatnessProbe probe = rs.get(i).probe;
+            assertEquals(probe.topEigenvalue(), columns[2][i], 1e-9 * Math.abs(columns[2][i]));
+            assertEquals(probe.subsetAccuracy() - rs.get(i).last().testAccuracy(), columns[0][i], 1e-12);
+            assertEquals(rs.get(i).last().testLoss() - probe.subsetLoss(), columns[1][i], 1e-12);
         }
         List<String> table = Files.readAllLines(out.resolve("flatness/generalization.csv"));
-        assertEquals("gap,flatness measure,spearman,ci95_low,ci95_high,cells", table.get(0));
+        assertEquals("cells,gap,flatness measure,spearman,ci95_low,ci95_high,pairs", table.get(0));
         assertEquals(7, table.size(), "2 gaps x 3 measures");
         String[] first = table.get(1).split(",");
-        assertEquals("accuracy gap", first[0]);
-        assertEquals("top eigenvalue", first[1]);
+        assertEquals("flatness", first[0]);
+        assertEquals("accuracy gap", first[1]);
+        assertEquals("top eigenvalue", first[2]);
         double rho = Stats.spearman(columns[2], columns[0]);
         if (Double.isNaN(rho)) {
-            assertTrue(first[2].isEmpty() || first[2].equals("NaN"), table.get(1));
+            assertTrue(first[3].isEmpty() || first[3].equals("NaN"), table.get(1));
         } else {
-            assertEquals(rho, Double.parseDouble(first[2]), 1e-12);
+            assertEquals(rho, Double.parseDouble(first[3]), 1e-12);
         }
     }
 

@@ -3,6 +3,17 @@ package dev.softalign.experiment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.softalign.analysis.Hessian;
+import dev.softalign.analysis.Hutchinson;
+import dev.softalign.analysis.Lanczos;
+import dev.softalign.analysis.Sharpness;
+import dev.softalign.data.Dataset;
+import dev.softalign.data.Split;
+import dev.softalign.nn.Dtype;
+import dev.softalign.nn.Evaluation;
+import dev.softalign.nn.MatMul;
+import dev.softalign.nn.Mlp;
+import dev.softalign.nn.ModelFile;
 import dev.softalign.report.ImageFormat;
 import dev.softalign.report.ReportTest;
 import dev.softalign.report.Verdict;
@@ -97,6 +108,58 @@ class ReproduceTest {
         Reproduce.Done b = Reproduce.run(List.of(new DepthExperiment()), Preset.TEST, out, ImageFormat.PNG, 2, null).get(0);
         assertEquals(6, b.outcome().ran());
         assertEquals(6, b.outcome().reused());
+    }
+
+    @Test
+    void theGeneralizationReadingCoversEveryCellOfEveryExperimentRun(@TempDir Path out) throws Exception {
+        Preset one = Preset.TEST.withSeeds(1);
+        List<Experiment<?>> two = List.of(new DepthExperiment(), new FlatnessExperiment());
+        List<Reproduce.Done> done = Reproduce.run(two, one, out, ImageFormat.PNG, 2, null);
+        List<String> csv = Files.readAllLines(out.resolve("generalization/generalization-all.csv"));
+        assertEquals("experiment,cell,condition,depth,seed,gap_accuracy,gap_loss,top_eigenvalue,trace,sharpness",
+                csv.get(0));
+        int cells = two.get(0).cells(one).size() + two.get(1).cells(one).size();
+        assertEquals(cells + 1, csv.size(), "one row per cell of both experiments");
+        // A depth cell's probe is what Lanczos, Hutch++ and Sharpness give on its stored model directly.
+        CellResult<?> r = done.get(0).outcome().results().get(0);
+        String[] row = csv.stream().filter(l -> l.startsWith("depth," + r.id + ",")).findFirst().orElseThrow().split(",");
+        Split data = one.load();
+        Dataset subset = data.train().first(one.analysisSamples());
+        Mlp net = ModelFile.load(out.resolve("depth/cells/" + r.id + "/model.safetensors"),
+                MatMul.withThreads(1).withDtype(Dtype.F64)).net();
+        Hessian h = Hessian.of(net, subset);
+        double top = Lanczos.create().top(1).tol(FlatnessProbe.TOL).maxSteps(FlatnessProbe.MAX_STEPS).seed(r.config.seed)
+                .run(h).top()[0];
+        double trace = Hutchinson.create().sketch(FlatnessProbe.TRACE_SKETCH).minSamples(FlatnessProbe.TRACE_MIN)
+                .maxSamples(FlatnessProbe.TRACE_MAX).target(FlatnessProbe.TRACE_TARGET).seed(r.config.seed).run(h).mean();
+        double sharp = Sharpness.create().steps(FlatnessProbe.SHARPNESS_STEPS).run(net, subset).sharpness();
+        Evaluation train = Evaluation.of(net, subset);
+        assertEquals(top, Double.parseDouble(row[7]), 1e-9 * Math.abs(top));
+        assertEquals(trace, Double.parseDouble(row[8]), 1e-9 * Math.abs(trace));
+        assertEquals(sharp, Double.parseDouble(row[9]), 1e-9 * Math.abs(sharp) + 1e-15);
+        assertEquals(train.accuracy() - r.last().testAccuracy(), Double.parseDouble(row[5]), 1e-12);
+        assertEquals(r.last().testLoss() - train.loss(), Double.parseDouble(row[6]), 1e-12);
+        assertEquals(Integer.toString(r.config.depth), row[3]);
+        // The verdict is on the top overview and its verdicts.csv; the report says the verdict reads the pooled rho.
+        assertTrue(Files.readString(out.resolve("verdicts.csv")).contains("generalization,\"4. Flatter minima go with "
+                + "better generalization"));
+        assertTrue(Files.readString(out.resolve("index.html")).contains("generalization/index.html"));
+        List<String> rhos = Files.readAllLines(out.resolve("generalization/generalization.csv"));
+        assertEquals(1 + 3 * 6, rhos.size(), "pooled, depth and flatness: 2 gaps x 3 measures each");
+        assertTrue(rhos.get(1).startsWith("pooled,accuracy gap,top eigenvalue,"), rhos.get(1));
+        assertTrue(Files.readString(out.resolve("generalization/verdict.csv")).contains("pooled over all cells"));
+
+        // A cell stored by older code, without a probe, is listed with empty values, not fatal.
+        Path stored = out.resolve("flatness/cells/" + done.get(1).outcome().results().get(0).id + "/" + CellStore.RESULT);
+        com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(Files.readString(stored)).getAsJsonObject();
+        json.remove("probe");
+        json.addProperty("code", "older");
+        Files.writeString(stored, json.toString());
+        Reproduce.acrossCells(one, out, ImageFormat.PNG, null);
+        List<String> again = Files.readAllLines(out.resolve("generalization/generalization-all.csv"));
+        assertEquals(cells + 1, again.size());
+        String old = again.stream().filter(l -> l.startsWith("flatness,")).findFirst().orElseThrow();
+        assertTrue(old.endsWith(",,,,,"), old);
     }
 
     static Preset wild(double lr) {

@@ -195,8 +195,8 @@ class VerdictRulesTest {
     static Verdict generalization(double[] top, double[] sharp, double[] gap) {
         List<CellResult<FlatnessExperiment.Minimum>> rs = new ArrayList<>();
         for (int i = 0; i < top.length; i++) {
-            CellResult<FlatnessExperiment.Minimum> r = measured(i % 2 == 0 ? "FA" : "FA a=0.9",
-                    minimum(top[i], 10 * top[i], sharp[i], 0.8 + gap[i], 0.3, 0.3 + gap[i]));
+            CellResult<FlatnessExperiment.Minimum> r = measured(i % 2 == 0 ? "FA" : "FA a=0.9", minimum(1.0, 1.0));
+            r.probe = new FlatnessProbe(100, 0.3, 0.8 + gap[i], top[i], true, 10 * top[i], 0.1, sharp[i], 0);
             r.history.set(r.history.size() - 1, new EpochMetrics(1, 0.01, 0.3, 0.8 + gap[i], 0.3 + gap[i], 0.8,
                     new double[] {0}, 0, null));
             rs.add(r);
