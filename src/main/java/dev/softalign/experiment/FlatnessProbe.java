@@ -32,19 +32,19 @@ public record FlatnessProbe(int samples, double subsetLoss, double subsetAccurac
 
     /** Lanczos: relative residual tolerance and most steps; enough to rank cells, not to quote 6 digits. */
     static final double TOL = 1e-2;
-    static final int MAX_STEPS = 15;
+    static final int MAX_STEPS = 10;
     /**
      * Hutch++ sketch columns (2 x sketch products): the method the hessian command uses by default,
      * whose sketch takes out the few outlying eigenvalues that dominate plain Hutchinson's variance,
      * on a smaller budget (its sketch is 20 columns, 40 products).
      */
-    static final int TRACE_SKETCH = 5;
+    static final int TRACE_SKETCH = 3;
     /** Rademacher probes after the sketch. */
-    static final int TRACE_MIN = 5;
-    static final int TRACE_MAX = 5;
+    static final int TRACE_MIN = 3;
+    static final int TRACE_MAX = 3;
     static final double TRACE_TARGET = 0.05;
     /** Sign-gradient ascent steps of the sharpness (the flatness command's default is {@link Sharpness#DEFAULT_STEPS}). */
-    static final int SHARPNESS_STEPS = 5;
+    static final int SHARPNESS_STEPS = 3;
 
     /** Probes a trained network (on a float64 kernel) on a training subset, seeded by the cell's seed. */
     public static FlatnessProbe measure(Mlp net, Dataset subset, long seed) {

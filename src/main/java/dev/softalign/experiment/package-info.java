@@ -14,7 +14,10 @@
  * ({@link dev.softalign.experiment.TrainingExperiment}), figure 3
  * ({@link dev.softalign.experiment.GradflowExperiment}), figure 4
  * ({@link dev.softalign.experiment.FlatnessExperiment}) and figure 5
- * ({@link dev.softalign.experiment.RobustnessExperiment}).
+ * ({@link dev.softalign.experiment.RobustnessExperiment}). Every trained cell of every experiment
+ * also carries a {@link dev.softalign.experiment.FlatnessProbe}, which
+ * {@link dev.softalign.experiment.Generalization} reads across all cells (claim 4 as "flatter
+ * minima, better generalization", out/generalization/).
  *
  * <p>Adding a figure: a class implementing Experiment whose {@code cells} are
  * {@link dev.softalign.experiment.Groups#conditions} (BP, FA, FA a=...) x seeds (or x a grid of a),

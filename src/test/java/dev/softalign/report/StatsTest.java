@@ -12,6 +12,16 @@ import org.junit.jupiter.api.Test;
 class StatsTest {
 
     @Test
+    void spearmanOfAHandComputedExample() {
+        // Ranks 1..5 against 2,1,4,3,5: d = -1,1,-1,1,0, sum d^2 = 4, rho = 1 - 6 * 4 / (5 * 24) = 0.8.
+        assertEquals(0.8, Stats.spearman(new double[] {10, 20, 30, 40, 50}, new double[] {0.2, 0.1, 0.4, 0.3, 0.5}),
+                1e-15);
+        // A perfectly reversed ranking is -1 in every bootstrap resample that can be ranked.
+        assertArrayEquals(new double[] {-1, -1}, Stats.spearmanCi(new double[] {1, 2, 3, 4, 5},
+                new double[] {9, 7, 5, 3, 1}, 500, 2), 0.0);
+    }
+
+    @Test
     void spearmanIsCommonsMathsWithTiesAndSkipsNonFinitePairs() {
         SplittableRandom rng = new SplittableRandom(5);
         for (int trial = 0; trial < 20; trial++) {
