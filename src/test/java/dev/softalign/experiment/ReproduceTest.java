@@ -194,7 +194,10 @@ class ReproduceTest {
         List<Verdict> depth = Reproduce.run(List.of(new DepthExperiment()), one, out, ImageFormat.PNG, 2, null).get(0).verdicts();
         Reproduce.run(List.of(new TrainingExperiment()), one, out, ImageFormat.PNG, 2, null);
         Document doc = ReportTest.checkOffline(out.resolve("index.html"));
-        assertEquals(2, doc.select("a[href$=index.html]").size());
+        // depth (earlier run), training, and the generalization reading across both runs' cells.
+        assertEquals(3, doc.select("a[href$=index.html]").size());
+        assertEquals(6 + 3 + 1, Files.readAllLines(out.resolve("generalization/generalization-all.csv")).size(),
+                "one row per cell of both runs: depth 3 conditions x 2 depths, training 3 conditions, 1 seed");
         assertEquals(depth, Reproduce.readVerdicts(out.resolve("depth/verdict.csv")));
         assertTrue(doc.text().contains(depth.get(0).claim() + " " + depth.get(0).outcome().label()), doc.text());
     }
