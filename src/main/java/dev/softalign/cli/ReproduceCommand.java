@@ -26,7 +26,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Reproduce a figure of the paper: run its sweep (cells in parallel; each finished cell is a run "
                 + "folder OUT/<experiment>/cells/<cell-id>/ with its model, never rerun by the same code) and write "
-                + "OUT/<experiment>/index.html with charts (PNG + CSV) and a verdict table.",
+                + "OUT/<experiment>/index.html with charts (PNG + CSV) and a verdict table. A preset on several datasets "
+                + "(--full) runs every figure once per dataset into OUT/<dataset>/<experiment>/; OUT/index.html and "
+                + "OUT/verdicts.csv list every verdict with its dataset.",
                 "Figures: depth (1) test accuracy against depth; training (2) training curves and alignment angles; "
                         + "gradflow (3) gradient flow across depth; flatness (4) Hessian spectrum and weight noise; "
                         + "robustness (5) FGSM, PGD, the worst case over PGD, APGD-CE and APGD-T, and corruptions against "
@@ -41,17 +43,19 @@ final class ReproduceCommand implements Callable<Integer> {
     String figure;
     @Option(names = "--quick", description = "minutes, offline, on the bundled 10k/2k Fashion-MNIST subset (default)")
     boolean quick;
-    @Option(names = "--full", description = "the faithful run on full Fashion-MNIST (fetch it first: datasets/fetch fashion-mnist)")
+    @Option(names = "--full", description = "the faithful run on full Fashion-MNIST and on MNIST digits (fetch both "
+            + "first: datasets/fetch fashion-mnist; datasets/fetch mnist)")
     boolean full;
-    @Option(names = "--preset", hidden = true, description = "quick, full or test (seconds, synthetic data; for tests)")
+    @Option(names = "--preset", description = "quick, full, full-uncut (the full grid before any cut to fit 2 hours on "
+            + "2 cores, for machines or clusters that can afford it) or test (seconds, synthetic data; for tests)")
     String preset;
     @Option(names = "--dtype", description = "f64 (default: the numbers the reports publish) or f32: the precision "
             + "every cell trains in; analyses compute in f64 on the widened network")
     String dtype = "f64";
     @Option(names = "--seeds", description = "seeds per condition (default: the preset's: 3)")
     Integer seeds;
-    @Option(names = "--out", description = "reports folder (default: ${DEFAULT-VALUE})")
-    Path out = Path.of("reports");
+    @Option(names = "--out", description = "reports folder (default: reports; reports/<preset> for full and full-uncut)")
+    Path out;
     @Option(names = "--format", description = "chart format, png or svg (default: ${DEFAULT-VALUE})")
     String format = "png";
     @Option(names = "--threads", description = "threads of the local engine, split between cells at once and kernel "
@@ -69,6 +73,12 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object (reports, cells run and reused, verdicts) instead of progress lines")
     boolean json;
 
+    /** reports for the quick and test presets, reports/&lt;name&gt; for the full ones (reports/full/index.html). */
+    static Path defaultOut(Preset p) {
+        return p.name().equals(Preset.QUICK.name()) || p.name().equals(Preset.TEST.name()) ? Path.of("reports")
+                : Path.of("reports", p.name());
+    }
+
     private Engine engine() {
         return engine.equals("spark") ? Engine.spark(master) : new LocalEngine(threads);
     }
@@ -77,7 +87,7 @@ final class ReproduceCommand implements Callable<Integer> {
     public Integer call() {
         int chosen = (quick ? 1 : 0) + (full ? 1 : 0) + (preset != null ? 1 : 0);
         if (chosen > 1) {
-            throw new IllegalArgumentException("choose one of --quick and --full");
+            throw new IllegalArgumentException("choose one of --quick, --full and --preset");
         }
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
@@ -89,6 +99,7 @@ final class ReproduceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--master needs --engine spark");
         }
         Preset p = full ? Preset.FULL : preset != null ? Preset.parse(preset) : Preset.QUICK;
+        Path out = this.out != null ? this.out : defaultOut(p);
         if (seeds != null) {
             p = p.withSeeds(seeds);
         }
@@ -106,6 +117,7 @@ final class ReproduceCommand implements Callable<Integer> {
             for (Reproduce.Done d : done) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("experiment", d.experiment().id());
+                m.put("dataset", d.dataset());
                 m.put("report", d.index().toString());
                 m.put("cells_run", d.outcome().ran());
                 m.put("cells_reused", d.outcome().reused());
@@ -128,7 +140,8 @@ final class ReproduceCommand implements Callable<Integer> {
         } else {
             for (Reproduce.Done d : done) {
                 for (Verdict v : d.verdicts()) {
-                    o.println(d.experiment().id() + ": " + v.claim() + ": " + v.outcome().label());
+                    o.println((p.datasets().size() > 1 ? d.dataset() + ": " : "") + d.experiment().id() + ": " + v.claim()
+                            + ": " + v.outcome().label());
                 }
             }
             o.println("wrote " + out.resolve("index.html"));

@@ -97,6 +97,24 @@ public final class Datasets {
     }
 
     /**
+     * Checks that a dataset can be found, without reading it: the same one-line DataException as
+     * {@link #load(String)} if its files are missing (so a long run can check all its data up front).
+     */
+    public static void require(String name) {
+        require(name, defaultRoot(), systemRoot());
+    }
+
+    /** {@link #require(String)} looking in projectRoot/datasets/name/, then systemRoot/name/. */
+    public static void require(String name, Path projectRoot, Path systemRoot) {
+        String n = canonical(name);
+        switch (n) {
+            case "blobs", "teacher" -> { }
+            case "cifar10" -> findCifar(projectRoot, systemRoot);
+            default -> findIdx(n, projectRoot, systemRoot);
+        }
+    }
+
+    /**
      * Loads a 10-class IDX dataset (the four standard file names, raw or .gz) from a directory,
      * naming the parts name/train and name/test.
      */

@@ -213,6 +213,8 @@ final class Generalization {
                 new Scatter(m.label, "accuracy gap (points)", series));
     }
 
+    static final String TITLE = "Claim 4 across all cells: flatter minima, better generalization";
+
     static final String CLAIM = "4. Flatter minima go with better generalization (generalization gap against flatness, "
             + "across cells)";
 
@@ -260,7 +262,7 @@ final class Generalization {
         }
         List<String> experiments = new ArrayList<>(new LinkedHashSet<>(rows.stream().map(Row::experiment).toList()));
         long unprobed = rows.stream().filter(r -> !r.probed()).count();
-        Report rep = new Report("Claim 4 across all cells: flatter minima, better generalization");
+        Report rep = new Report(TITLE);
         rep.text("Claim tested (4), read as 'flatter minima, better generalization': across every trained cell of the "
                 + "experiments in this folder (" + String.join(", ", experiments) + "; preset " + preset + "), cells "
                 + "with a larger top Hessian eigenvalue, trace or sharpness generalize worse.");

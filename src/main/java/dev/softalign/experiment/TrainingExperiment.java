@@ -1,5 +1,7 @@
 package dev.softalign.experiment;
 
+import dev.softalign.analysis.Landscape;
+import dev.softalign.analysis.Trajectory;
 import dev.softalign.data.Split;
 import dev.softalign.learn.EpochMetrics;
 import dev.softalign.learn.Rule;
@@ -23,7 +25,9 @@ import tech.tablesaw.api.Table;
 
 /**
  * Figure 2: training curves of one deep network per rule, the angle between W and B per layer,
- * and the angle between the rule's update and the true gradient, over training.
+ * the angle between the rule's update and the true gradient, over training; and each run's
+ * trajectory over the loss surface of its two principal directions ({@link Trajectory}, Li et al.
+ * 2018; the PCA directions are not filter-normalised, see {@link TrajectoryFigures}).
  */
 public final class TrainingExperiment implements Experiment<UpdateAngles> {
 
@@ -38,14 +42,27 @@ public final class TrainingExperiment implements Experiment<UpdateAngles> {
         return UpdateAngles.class;
     }
 
-    /** Trains the cell with the update-angle probe listening; a diverged cell keeps the epochs it probed. */
+    /** Grid points per axis of the loss surface under each trajectory (Landscape's default for a plane). */
+    static final int SURFACE_POINTS = Landscape.DEFAULT_POINTS_2D;
+
+    /**
+     * Trains the cell with the update-angle probe and the trajectory recorder listening; a diverged
+     * cell keeps the epochs it probed and has no trajectory plane (its weights blew up).
+     */
     @Override
     public CellResult<UpdateAngles> run(Cell cell, Split data, Path folder, MatMul kernel) {
         int n = Integer.parseInt(cell.tags().get(PROBE_TAG));
         UpdateAngles.Probe probe = new UpdateAngles.Probe(Rule.parse(cell.config().rule, cell.config().feedbackScale)
                 .path(), data.train().first(Math.min(n, data.train().size())));
-        Training.Trained<UpdateAngles> t = Training.train(cell, data, folder, kernel, probe);
-        t.result().measured = probe.angles();
+        Trajectory trajectory = new Trajectory();
+        Training.Trained<UpdateAngles> t = Training.train(cell, data, folder, kernel, probe, trajectory);
+        Trajectory.Result plane = null;
+        if (t.model() != null && !t.result().diverged() && trajectory.snapshots().size() >= 3) {
+            int samples = Integer.parseInt(cell.tags().get(Analyses.SAMPLES_TAG));
+            plane = Trajectory.landscape(Training.forAnalysis(t.model(), kernel).net(),
+                    data.train().first(Math.min(samples, data.train().size())), trajectory.snapshots(), SURFACE_POINTS);
+        }
+        t.result().measured = probe.angles().with(plane);
         return t.result();
     }
 
@@ -95,6 +112,12 @@ public final class TrainingExperiment implements Experiment<UpdateAngles> {
         c.angleWBPerLayer().forEach(rep::figure);
         rep.figure(c.angleUpdateGradient(p));
         rep.table("final", "Final metrics per condition", "Means over seeds at the last epoch.", finalTable(c.groups()));
+        rep.text(TrajectoryFigures.text(p));
+        TrajectoryFigures.figures(p, c.groups()).forEach(rep::figure);
+        rep.data("trajectory-path", "Every cell's path in its principal plane, with the loss at each epoch on the "
+                + "subset:", TrajectoryFigures.pathTable(results));
+        rep.data("trajectory-surface", "Every cell's loss surface on its principal plane:",
+                TrajectoryFigures.surfaceTable(results));
         rep.verdicts(verdicts(p, results));
         return rep;
     }
@@ -298,6 +321,7 @@ public final class TrainingExperiment implements Experiment<UpdateAngles> {
                 .verdict("3. Initial alignment gives stable error minimisation (trainability)", decidable
                         ? describe(results, aligned) + "; " + describe(results, "FA")
                         : "no soft-aligned condition in this preset"));
+        out.add(TrajectoryFigures.verdict(p, results));
         return out;
     }
 }

@@ -1,5 +1,6 @@
 package dev.softalign.experiment;
 
+import dev.softalign.analysis.Trajectory;
 import dev.softalign.data.Dataset;
 import dev.softalign.learn.EpochMetrics;
 import dev.softalign.learn.TrainingListener;
@@ -14,9 +15,16 @@ import java.util.List;
 /**
  * Angle in degrees between the rule's weight update and the true gradient (BP's), at
  * initialisation and after every epoch (index = epoch): all weights as one vector, and per layer
- * ({@code perLayer[layer][epoch]}). What figure 2 stores per cell.
+ * ({@code perLayer[layer][epoch]}); and the training trajectory over its loss landscape
+ * ({@link Trajectory.Result}). What figure 2 stores per cell. {@code trajectory} is null for a cell
+ * stored before it was measured (Gson leaves a missing field null) or one that diverged.
  */
-public record UpdateAngles(double[] overall, double[][] perLayer) {
+public record UpdateAngles(double[] overall, double[][] perLayer, Trajectory.Result trajectory) {
+
+    /** These angles with the cell's trajectory. */
+    UpdateAngles with(Trajectory.Result t) {
+        return new UpdateAngles(overall, perLayer, t);
+    }
 
     /**
      * Angle in degrees between the rule's update and the true gradient on one batch, overall and
@@ -93,7 +101,7 @@ public record UpdateAngles(double[] overall, double[][] perLayer) {
                     perLayer[l][e] = epochs.get(e)[l];
                 }
             }
-            return new UpdateAngles(overall, perLayer);
+            return new UpdateAngles(overall, perLayer, null);
         }
     }
 }

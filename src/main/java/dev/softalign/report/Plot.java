@@ -8,7 +8,7 @@ import tech.tablesaw.api.Table;
  * CSV beside the image, {@link #chart} draws it. Analyses (Hessian spectra, attacks, ...) only
  * need to produce one of these data objects to get a figure.
  */
-public sealed interface Plot permits Lines, Bars, Heatmap, Density, Scatter {
+public sealed interface Plot permits Lines, Bars, Heatmap, Density, PathOnSurface, Scatter {
 
     /** The plotted numbers, one row per point, for the CSV file next to the image. */
     Table table();

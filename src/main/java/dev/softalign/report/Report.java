@@ -23,7 +23,7 @@ import tech.tablesaw.io.html.HtmlWriter;
  */
 public final class Report {
 
-    private sealed interface Block permits Heading, Text, Link, FigureBlock, TableBlock, VerdictBlock {
+    private sealed interface Block permits Heading, Text, Link, FigureBlock, TableBlock, DataBlock, VerdictBlock {
     }
 
     private record Heading(String text) implements Block {
@@ -39,6 +39,9 @@ public final class Report {
     }
 
     private record TableBlock(String name, String title, String caption, Table table) implements Block {
+    }
+
+    private record DataBlock(String name, String text, Table table) implements Block {
     }
 
     private record VerdictBlock(List<Verdict> verdicts) implements Block {
@@ -88,6 +91,14 @@ public final class Report {
         claim(name);
         new Figure(name, title, caption, new Lines("", "", List.of())); // validates the file name
         blocks.add(new TableBlock(name, title, caption, t));
+        return this;
+    }
+
+    /** A table too long to show: written to name.csv, and the page links it after text. */
+    public Report data(String name, String text, Table t) {
+        claim(name);
+        new Figure(name, text, text, new Lines("", "", List.of())); // validates the file name
+        blocks.add(new DataBlock(name, text, t));
         return this;
     }
 
@@ -189,6 +200,10 @@ public final class Report {
                 }
                 body.append(tableHtml(tb.table())).append("<p class=\"data\"><a href=\"")
                         .append(Html.escape(tb.name())).append(".csv\">data (CSV)</a></p>\n");
+            } else if (b instanceof DataBlock db) {
+                Charts.writeCsv(db.table(), dir.resolve(db.name() + ".csv"));
+                body.append("<p>").append(Html.escape(db.text())).append(" <a href=\"").append(Html.escape(db.name()))
+                        .append(".csv\">").append(Html.escape(db.name())).append(".csv</a></p>\n");
             } else if (b instanceof VerdictBlock vb) {
                 Table t = verdictTable(vb.verdicts());
                 Charts.writeCsv(t, dir.resolve("verdict.csv"));

@@ -3,7 +3,7 @@
  * {@link dev.softalign.report.Plot} is plain data ({@link dev.softalign.report.Lines} of
  * {@link dev.softalign.report.Series} x/y/err, {@link dev.softalign.report.Bars},
  * {@link dev.softalign.report.Heatmap}, {@link dev.softalign.report.Density},
- * {@link dev.softalign.report.Scatter}); a
+ * {@link dev.softalign.report.PathOnSurface}, {@link dev.softalign.report.Scatter}); a
  * {@link dev.softalign.report.Figure} names it and says what it shows; a
  * {@link dev.softalign.report.Report} writes index.html (offline, inline CSS, no scripts) with
  * one PNG or SVG per figure and its data as CSV beside it, atomically. An analysis plugs in by

@@ -210,7 +210,7 @@ class JsonContractTest {
     @Test
     void reproduce(@TempDir Path out) {
         assertKeys(json("reproduce", "depth", "--preset", "test", "--seeds", "1", "--out", out.toString(), "--json"),
-                "preset", "engine", "seconds", "experiments[].experiment", "experiments[].report", "experiments[].cells_run",
+                "preset", "engine", "seconds", "experiments[].experiment", "experiments[].dataset", "experiments[].report", "experiments[].cells_run",
                 "experiments[].cells_reused", "experiments[].diverged", "experiments[].seconds", "experiments[].verdicts");
     }
 

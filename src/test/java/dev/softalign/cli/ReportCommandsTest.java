@@ -1,10 +1,14 @@
 package dev.softalign.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.softalign.experiment.Preset;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +49,7 @@ class ReportCommandsTest {
                 + "flatness (4), robustness (5))"), r.err());
         r = run("reproduce", "all", "--quick", "--full");
         assertEquals(1, r.code());
-        assertTrue(r.err().contains("choose one of --quick and --full"));
+        assertTrue(r.err().contains("choose one of --quick, --full and --preset"));
         r = run("reproduce", "all", "--seeds", "0", "--preset", "test");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("--seeds must be >= 1"));
@@ -64,5 +68,43 @@ class ReportCommandsTest {
         assertEquals(2, e.getAsJsonObject("verdicts").size());
         assertTrue(Files.isRegularFile(tmp.resolve("depth/index.html")));
         assertTrue(Files.isRegularFile(tmp.resolve("index.html")));
+    }
+
+    @Test
+    void reproduceFullChecksEveryDatasetBeforeAnyCellRuns(@TempDir Path tmp) throws Exception {
+        // Fashion-MNIST is found (only its presence is checked up front), MNIST is not.
+        Files.createDirectories(tmp.resolve("datasets/fashion-mnist"));
+        Files.write(tmp.resolve("datasets/fashion-mnist/train-images-idx3-ubyte"), new byte[0]);
+        String oldHome = System.getProperty("softalign.home");
+        String oldSystem = System.getProperty(dev.softalign.data.Datasets.SYSTEM_PROPERTY);
+        try {
+            System.setProperty("softalign.home", tmp.toString());
+            System.setProperty(dev.softalign.data.Datasets.SYSTEM_PROPERTY, tmp.resolve("system").toString());
+            for (String[] args : List.of(new String[] {"--full"}, new String[] {"--preset", "full-uncut"})) {
+                Path out = tmp.resolve("out");
+                CommandRun r = run(Stream.concat(Stream.of("reproduce", "all", "--out", out.toString()), Stream.of(args))
+                        .toArray(String[]::new));
+                assertEquals(1, r.code());
+                assertEquals(1, r.err().lines().count(), r.err());
+                assertTrue(r.err().contains("mnist not found in " + tmp.resolve("datasets/mnist")), r.err());
+                assertTrue(r.err().endsWith("run datasets/fetch mnist"), r.err());
+                assertFalse(Files.exists(out), "no cell ran");
+            }
+        } finally {
+            restore("softalign.home", oldHome);
+            restore(dev.softalign.data.Datasets.SYSTEM_PROPERTY, oldSystem);
+        }
+        assertEquals(Path.of("reports", "full"), ReproduceCommand.defaultOut(Preset.FULL));
+        assertEquals(Path.of("reports", "full-uncut"), ReproduceCommand.defaultOut(Preset.FULL_UNCUT));
+        assertEquals(Path.of("reports"), ReproduceCommand.defaultOut(Preset.QUICK));
+        assertEquals(Path.of("reports"), ReproduceCommand.defaultOut(Preset.TEST));
+    }
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, value);
+        }
     }
 }

@@ -66,6 +66,7 @@ class ReproduceTest {
             assertTrue(doc.select("figure img").size() >= 2);
         }
         ReportTest.checkOffline(out.resolve("index.html"));
+        trajectoryCsvs(out.resolve("training"));
 
         // A second run reads every cell back: nothing is recomputed, no cell file is rewritten.
         Path cellDir = out.resolve("depth/cells");
@@ -98,6 +99,32 @@ class ReproduceTest {
             assertEquals(old.history.get(e).trainLoss(), now.history.get(e).trainLoss(), 0.0);
             assertEquals(old.history.get(e).testAccuracy(), now.history.get(e).testAccuracy(), 0.0);
         }
+    }
+
+    /** Figure 2's trajectory CSVs: a row per cell and epoch, a row per cell and grid point, ending on the grid's origin. */
+    static void trajectoryCsvs(Path training) throws Exception {
+        Preset p = Preset.TEST;
+        int cells = new TrainingExperiment().cells(p).size();
+        assertEquals(3 * 2, cells, "BP, FA, FA a=0.9 x 2 seeds");
+        List<String> path = Files.readAllLines(training.resolve("trajectory-path.csv"));
+        assertEquals("condition,seed,epoch,x,y,loss", path.get(0));
+        assertEquals(cells * (p.curveEpochs() + 1), path.size() - 1);
+        List<String> surface = Files.readAllLines(training.resolve("trajectory-surface.csv"));
+        assertEquals("condition,seed,alpha,beta,loss", surface.get(0));
+        int points = TrainingExperiment.SURFACE_POINTS;
+        assertEquals(cells * points * points, surface.size() - 1);
+        for (int c = 0; c < cells; c++) {
+            String[] end = path.get(1 + c * (p.curveEpochs() + 1) + p.curveEpochs()).split(",");
+            assertEquals(Integer.toString(p.curveEpochs()), end[2]);
+            assertEquals(0, Double.parseDouble(end[3]), 0.0, "the path ends at the origin");
+            String origin = surface.stream().skip(1).filter(l -> l.startsWith(end[0] + "," + end[1] + ","))
+                    .map(l -> l.split(",")).filter(f -> Double.parseDouble(f[2]) == 0 && Double.parseDouble(f[3]) == 0)
+                    .findFirst().orElseThrow()[4];
+            assertEquals(Double.parseDouble(end[5]), Double.parseDouble(origin), 0.0, "the surface at (0, 0) is w_n's loss");
+        }
+        Document doc = ReportTest.checkOffline(training.resolve("index.html"));
+        assertEquals(3, doc.select("figure[id^=trajectory-]").size(), "one panel per condition");
+        assertTrue(doc.select("table.verdict tbody tr").text().contains("loss landscape along the trajectory"));
     }
 
     @Test

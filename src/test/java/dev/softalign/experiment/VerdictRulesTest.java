@@ -87,6 +87,47 @@ class VerdictRulesTest {
         assertEquals(Outcome.NO, TrainingExperiment.verdicts(P, rs).get(1).outcome());
     }
 
+    /** A figure-2 cell whose trajectory has these path losses over a surface whose lowest value is floor. */
+    static CellResult<UpdateAngles> path(String group, double floor, double... loss) {
+        CellResult<UpdateAngles> r = cell(group, group.equals("BP") ? "bp" : "fa", null, 8, 2.3, 1.0, 0.5);
+        double[] zero = new double[loss.length];
+        r.measured = new UpdateAngles(new double[0], new double[0][], new dev.softalign.analysis.Trajectory.Result(10,
+                new double[] {0.9, 0.05}, zero, zero, loss, new double[] {0}, new double[] {0, 1},
+                new double[][] {{loss[loss.length - 1], floor}}));
+        return r;
+    }
+
+    @Test
+    void trajectoryClaim() {
+        // Aligned FA descends monotonically, ends 10% above its floor like BP's worst seed; FA rises once.
+        List<CellResult<UpdateAngles>> rs = new ArrayList<>(List.of(path("BP", 0.9, 2, 1.5, 1), path("BP", 0.95, 2, 1.4, 1),
+                path("FA", 1, 2, 2.1, 1), path("FA a=0.9", 0.9, 2, 1.6, 1)));
+        assertEquals(Outcome.YES, TrajectoryFigures.verdict(P, rs).outcome());
+        assertEquals(1, TrajectoryFigures.pathRises(rs.get(2)));
+        assertEquals(0.1, TrajectoryFigures.excess(rs.get(0)), 1e-12);
+        // Monotone but ending further above its floor than any BP seed, with plain FA as steady: partly.
+        rs.set(2, path("FA", 1, 2, 1.5, 1));
+        rs.set(3, path("FA a=0.9", 0.5, 2, 1.6, 1));
+        assertEquals(Outcome.PARTLY, TrajectoryFigures.verdict(P, rs).outcome());
+        // ... and rising on the way: no.
+        rs.set(3, path("FA a=0.9", 0.5, 2, 2.5, 1));
+        assertEquals(Outcome.NO, TrajectoryFigures.verdict(P, rs).outcome());
+        // A rise of 1% or less is not a rise; a diverged aligned seed (no plane) is unstable; FA rose: partly.
+        rs.set(2, path("FA", 1, 2, 2.1, 1));
+        rs.set(3, path("FA a=0.9", 1, 2, 2.01, 1));
+        assertEquals(0, TrajectoryFigures.pathRises(rs.get(3)));
+        CellResult<UpdateAngles> diverged = cell("FA a=0.9", "fa", 0.9, 8, 2.3, 0.1);
+        diverged.status = CellResult.DIVERGED;
+        rs.add(diverged);
+        assertEquals(Outcome.PARTLY, TrajectoryFigures.verdict(P, rs).outcome());
+        // Cells stored before the trajectory was measured read back without it: undecided.
+        UpdateAngles old = dev.softalign.io.Json.PRETTY.fromJson("{\"overall\": [10, 20], \"perLayer\": [[10, 20]]}",
+                UpdateAngles.class);
+        assertEquals(null, old.trajectory());
+        rs.forEach(r -> r.measured = old);
+        assertEquals(Outcome.UNDECIDED, TrajectoryFigures.verdict(P, rs).outcome());
+    }
+
     /** A cell of a group holding a measurement; a null measurement makes it a diverged cell (which measured nothing). */
     static <M> CellResult<M> measured(String group, M m) {
         CellResult<M> r = cell(group, group.equals("BP") ? "bp" : "fa", null, 2, 1, 0.5);
