@@ -59,6 +59,7 @@ class ReproduceDatasetsTest {
         int row = 0;
         for (Reproduce.Done d : done) {
             assertTrue(d.verdicts().size() >= 1);
+            // Each dataset's experiments, then its across-cells reading of claim 4 (one verdict).
             for (Verdict v : d.verdicts()) {
                 assertEquals(d.dataset(), t.stringColumn("dataset").get(row));
                 assertEquals("depth", t.stringColumn("experiment").get(row));
@@ -66,6 +67,10 @@ class ReproduceDatasetsTest {
                 assertEquals(v.outcome().label(), t.stringColumn("reproduced").get(row));
                 row++;
             }
+            assertEquals(d.dataset(), t.stringColumn("dataset").get(row));
+            assertEquals(Reproduce.ACROSS, t.stringColumn("experiment").get(row));
+            assertTrue(links.contains(d.dataset() + "/" + Reproduce.ACROSS + "/index.html"), links.toString());
+            row++;
         }
         assertEquals(row, t.rowCount(), "one row per claim per dataset");
     }
