@@ -137,7 +137,7 @@ public final class FlatnessExperiment implements Experiment<FlatnessExperiment.M
         List<Generalization.Row> rows = Generalization.rows(id(), results);
         rep.text("Flatter minima, better generalization, over this experiment's cells: " + Generalization.method()
                 + " The probe is the one every cell of every experiment carries; `reproduce` reads it across all "
-                + "cells in generalization/index.html.");
+                + "cells in ../generalization/index.html (the folder beside this experiment's).");
         rep.table("generalization", "Generalization gap against flatness, across this experiment's cells",
                 "Spearman rank correlation over every condition and seed, and its bootstrap 95% interval.",
                 Generalization.correlationTable(Generalization.correlations(id(), rows)));
