@@ -110,7 +110,14 @@ class ReproduceDatasetsTest {
         assertEquals(List.of("fashion-mnist-small"), Preset.QUICK.datasets());
         assertEquals(List.of("blobs"), Preset.TEST.datasets());
         assertEquals(Preset.FULL_UNCUT, Preset.parse("full-uncut"));
-        assertEquals(Preset.FULL.toString().replaceFirst("^full ", "full-uncut "), Preset.FULL_UNCUT.toString());
+        // FULL is the uncut grid with the cuts its rationale names, nothing else.
+        Preset cut = Preset.FULL_UNCUT.toBuilder().epochs(10).curveEpochs(15).aligns(0.5, 0.9).analysisSamples(1000)
+                .rationale(Preset.FULL.rationale()).build();
+        assertEquals(Preset.FULL.toString().replaceFirst("^full ", "full-uncut "), cut.toString());
+        assertEquals(Preset.FULL.describe().replaceFirst("preset full:", "preset full-uncut:"), cut.describe());
+        assertEquals(20, Preset.FULL_UNCUT.epochs());
+        assertEquals(2000, Preset.FULL_UNCUT.analysisSamples());
+        assertTrue(Preset.FULL.rationale().contains("instead of 20"));
         assertEquals(List.of("mnist"), Preset.FULL.onDataset("mnist").datasets());
         assertEquals("mnist", Preset.FULL.onDataset("mnist").dataset());
         assertThrows(IllegalArgumentException.class, () -> Preset.TEST.toBuilder().datasets("blobs", "blobs").build());
