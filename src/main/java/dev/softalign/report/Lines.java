@@ -4,9 +4,7 @@ import java.awt.BasicStroke;
 import java.util.ArrayList;
 import java.util.List;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
@@ -46,12 +44,8 @@ public record Lines(String xLabel, String yLabel, List<Series> series, boolean l
 
     @Override
     public XYChart chart(String title, int width, int height) {
-        XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xLabel)
-                .yAxisTitle(yLabel).build();
+        XYChart chart = Plot.xyChart(title, width, height, xLabel, yLabel, true);
         var styler = chart.getStyler();
-        styler.setLegendPosition(Styler.LegendPosition.OutsideE);
-        styler.setChartBackgroundColor(java.awt.Color.WHITE);
-        styler.setPlotGridLinesVisible(true);
         styler.setYAxisLogarithmic(logY);
         // Label the 2x, 5x... ticks too: losses often span less than a decade.
         styler.setYAxisLogarithmicDecadeOnly(false);

@@ -1,9 +1,7 @@
 package dev.softalign.report;
 
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import java.util.List;
 import tech.tablesaw.api.DoubleColumn;
@@ -34,12 +32,7 @@ public record Scatter(String xLabel, String yLabel, List<Series> series) impleme
 
     @Override
     public XYChart chart(String title, int width, int height) {
-        XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xLabel)
-                .yAxisTitle(yLabel).build();
-        var styler = chart.getStyler();
-        styler.setLegendPosition(Styler.LegendPosition.OutsideE);
-        styler.setChartBackgroundColor(java.awt.Color.WHITE);
-        styler.setPlotGridLinesVisible(true);
+        XYChart chart = Plot.xyChart(title, width, height, xLabel, yLabel, true);
         int index = 0;
         for (Series s : series) {
             int n = 0;
