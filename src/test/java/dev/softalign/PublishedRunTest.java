@@ -72,12 +72,11 @@ class PublishedRunTest {
             for (Path v : verdicts) {
                 List<List<String>> csv = csv(Files.readString(v, StandardCharsets.UTF_8));
                 assertEquals(List.of("claim", "rule", "measured", "reproduced"), csv.get(0), v.toString());
+                String experiment = v.getParent().getFileName().toString();
                 for (List<String> r : csv.subList(1, csv.size())) {
                     String[] claim = splitReading(r.get(0));
-                    String experiment = v.getParent().getFileName().toString();
                     rows.add("| " + cell(claim[0]) + " | " + cell(claim[1]) + " | " + dataset + " | " + experiment + " | "
-                            + cell(r.get(2))
-                            + " | " + r.get(3) + " |");
+                            + cell(r.get(2)) + " | " + r.get(3) + " |");
                 }
             }
         }
