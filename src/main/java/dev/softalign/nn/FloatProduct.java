@@ -1,13 +1,17 @@
 package dev.softalign.nn;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * One float32 product for {@link VectorMatMul}: the float64 kernel's blocking (KC, MC, NC, NR, a
  * micro-tile of 2 vectors by NR columns) on FloatVector.SPECIES_PREFERRED, so twice the rows per
- * tile (32 on AVX-512, 16 on AVX2). op(a) and op(b) are rounded to float32 as they are packed;
- * each element of c is a float32 sum, stored widened in the double array.
+ * tile (32 on AVX-512, 16 on AVX2). op(a) and op(b) are rounded to float32 as they are packed
+ * (vector conversions where the source is contiguous); each element of c is a float32 sum, stored
+ * widened in the double array.
  *
  * <p>Every element is computed as {@link PortableFloatMatMul} computes it: per k-block of KC, a
  * chain of fused multiply-adds in k order starting from zero, then one float32 addition to the
@@ -17,6 +21,10 @@ import jdk.incubator.vector.VectorSpecies;
 final class FloatProduct extends VectorMatMul.Blocks {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Doubles per vector register, and floats of the same lane count: the lanes of a conversion. */
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> H = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+    private static final int DL = D.length();
     private static final int VL = S.length();
     static final int MR = 2 * VL;
     static final int NR = VectorMatMul.NR;
@@ -57,16 +65,41 @@ final class FloatProduct extends VectorMatMul.Blocks {
                             int mr = Math.min(MR, mc - ir);
                             kernel(ap, ir * kc, bp, jr * kc, kc, tile);
                             int cOff = (ic + ir) + (jc + jr) * m;
-                            for (int j = 0; j < nr; j++) {
-                                int o = cOff + j * m;
-                                for (int i = 0; i < mr; i++) {
-                                    float t = tile[i + j * MR];
-                                    c[o + i] = accumulate ? (float) c[o + i] + t : t;
+                            if (mr == MR) {
+                                store(tile, nr, cOff, accumulate);
+                            } else {
+                                for (int j = 0; j < nr; j++) {
+                                    int o = cOff + j * m;
+                                    for (int i = 0; i < mr; i++) {
+                                        float t = tile[i + j * MR];
+                                        c[o + i] = accumulate ? (float) c[o + i] + t : t;
+                                    }
                                 }
                             }
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Writes the first nr columns of a full-height tile into c at cOff, widened, added to c's value
+     * when accumulating: the float32 sum (float) c + t, computed as a double sum rounded to float32,
+     * which is the same number (double holds more than twice float32's precision, so rounding twice
+     * is exact for one addition).
+     */
+    private void store(float[] tile, int nr, int cOff, boolean accumulate) {
+        for (int j = 0; j < nr; j++) {
+            int o = cOff + j * m;
+            int t = j * MR;
+            for (int i = 0; i < MR; i += DL) {
+                DoubleVector v = (DoubleVector) FloatVector.fromArray(H, tile, t + i).convertShape(VectorOperators.F2D, D, 0);
+                if (accumulate) {
+                    v = (DoubleVector) DoubleVector.fromArray(D, c, o + i).add(v)
+                            .convertShape(VectorOperators.D2F, H, 0).convertShape(VectorOperators.F2D, D, 0);
+                }
+                v.intoArray(c, o + i);
             }
         }
     }
@@ -81,6 +114,12 @@ final class FloatProduct extends VectorMatMul.Blocks {
                 for (int p = 0; p < kc; p++) {
                     int src = row0 + (pc + p) * m;
                     int dst = base + p * MR;
+                    if (mr == MR) {
+                        for (int i = 0; i < MR; i += DL) {
+                            ((FloatVector) DoubleVector.fromArray(D, a, src + i).convertShape(VectorOperators.D2F, H, 0)).intoArray(ap, dst + i);
+                        }
+                        continue;
+                    }
                     for (int i = 0; i < mr; i++) {
                         ap[dst + i] = (float) a[src + i];
                     }
@@ -128,10 +167,14 @@ final class FloatProduct extends VectorMatMul.Blocks {
                 for (int p = 0; p < kc; p++) {
                     int src = col0 + (pc + p) * n;
                     int dst = base + p * NR;
-                    for (int j = 0; j < nr; j++) {
+                    int j = 0;
+                    for (; j + DL <= nr; j += DL) {
+                        ((FloatVector) DoubleVector.fromArray(D, b, src + j).convertShape(VectorOperators.D2F, H, 0)).intoArray(bp, dst + j);
+                    }
+                    for (; j < nr; j++) {
                         bp[dst + j] = (float) b[src + j];
                     }
-                    for (int j = nr; j < NR; j++) {
+                    for (; j < NR; j++) {
                         bp[dst + j] = 0f;
                     }
                 }

@@ -368,20 +368,20 @@ public final class Mlp {
         }
     }
 
-    /** a += b per column; in float32 each sum is rounded as it is stored. */
+    /**
+     * a += b per column; in float32 each sum is then rounded (one addition of float32 values, so the
+     * float32 sum itself), in a separate pass because C2 vectorises neither a loop of casts.
+     */
     private static void addBias(R064Store a, double[] b, boolean f32) {
         int rows = a.getRowDim();
         double[] d = a.data;
         for (int j = 0, o = 0; j < a.getColDim(); j++, o += rows) {
-            if (f32) {
-                for (int k = 0; k < rows; k++) {
-                    d[o + k] = (float) (d[o + k] + b[k]);
-                }
-            } else {
-                for (int k = 0; k < rows; k++) {
-                    d[o + k] += b[k];
-                }
+            for (int k = 0; k < rows; k++) {
+                d[o + k] += b[k];
             }
+        }
+        if (f32) {
+            Dtype.F32.round(d, 0, rows * a.getColDim());
         }
     }
 

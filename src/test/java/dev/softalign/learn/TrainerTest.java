@@ -12,6 +12,7 @@ import dev.softalign.nn.ModelFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,6 +128,38 @@ class TrainerTest {
         for (double e : expected) {
             sgd.update("w", w, new double[] {w[0]}, 0.1);
             assertEquals(e, w[0], 1e-12);
+        }
+    }
+
+    @Test
+    void float32SgdRoundsEveryValueAsItIsStored() {
+        // The definition, one element at a time: buf and w are float32 after each step.
+        SplittableRandom rng = new SplittableRandom(5);
+        for (boolean nesterov : new boolean[] {false, true}) {
+            for (double wd : new double[] {0, 1e-3}) {
+                Optimizer.Sgd sgd = new Optimizer.Sgd(0.9, wd, nesterov);
+                sgd.dtype = dev.softalign.nn.Dtype.F32;
+                int n = 37;
+                double[] w = new double[n];
+                double[] wRef = new double[n];
+                double[] bufRef = new double[n];
+                for (int i = 0; i < n; i++) {
+                    w[i] = wRef[i] = (float) rng.nextGaussian();
+                }
+                for (int step = 0; step < 4; step++) {
+                    double[] g = new double[n];
+                    for (int i = 0; i < n; i++) {
+                        g[i] = (float) (rng.nextGaussian() * 1e-2);
+                        double d = g[i] + wd * wRef[i];
+                        double b = (float) (step == 0 ? d : 0.9 * bufRef[i] + d);
+                        bufRef[i] = b;
+                        wRef[i] = (float) (wRef[i] - 0.05 * (nesterov ? d + 0.9 * b : b));
+                    }
+                    sgd.update("w", w, g, 0.05);
+                    assertArrayEquals(wRef, w, "nesterov " + nesterov + ", weight decay " + wd + ", step " + step);
+                    assertArrayEquals(bufRef, sgd.state().get("w.momentum"));
+                }
+            }
         }
     }
 
