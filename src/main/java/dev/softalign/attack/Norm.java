@@ -1,5 +1,6 @@
 package dev.softalign.attack;
 
+import dev.softalign.nn.Elementwise;
 import java.util.SplittableRandom;
 
 /**
@@ -12,9 +13,12 @@ public enum Norm {
     LINF("linf") {
         @Override
         void stepSample(double[] xa, double[] g, double alpha, int o, int f) {
-            for (int i = o; i < o + f; i++) {
-                xa[i] += alpha * Math.signum(g[i]);
-            }
+            Elementwise.signStep(xa, g, alpha, o, o + f); // xa += alpha * signum(g), on vectors
+        }
+
+        @Override
+        void ascend(double[] xa, double[] g, double alpha, double[] x, double eps, int n, int f) {
+            Elementwise.linfAscent(xa, g, alpha, x, eps, 0, n * f); // the three passes in one, on vectors
         }
 
         @Override
@@ -126,6 +130,16 @@ public enum Norm {
         for (int j = 0, o = 0; j < n; j++, o += f) {
             stepSample(xa, g, alpha[j], o, f);
         }
+    }
+
+    /**
+     * One projected ascent step of n samples: {@link #step}, {@link #project} to the eps-ball around
+     * x, then {@link #clip} to [0,1]. A norm may fuse the three into one pass with the same result.
+     */
+    void ascend(double[] xa, double[] g, double alpha, double[] x, double eps, int n, int f) {
+        step(xa, g, alpha, n, f);
+        project(xa, x, eps, n, f);
+        clip(xa);
     }
 
     /** The step of the one sample at [o, o+f). */

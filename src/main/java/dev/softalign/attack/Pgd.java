@@ -93,9 +93,7 @@ public final class Pgd extends Attack {
             }
             for (int s = 0; s < steps; s++) {
                 double[] g = objectiveGradient(xa, labels, targets, null);
-                norm.step(xa, g, alpha, n, f);
-                norm.project(xa, x, eps, n, f);
-                Norm.clip(xa);
+                norm.ascend(xa, g, alpha, x, eps, n, f);
             }
             if (restarts == 1) {
                 return xa;

@@ -1,6 +1,7 @@
 package dev.softalign.learn;
 
 import dev.softalign.nn.Dtype;
+import dev.softalign.nn.Elementwise;
 import dev.softalign.nn.Gradients;
 import dev.softalign.nn.Mlp;
 import java.util.LinkedHashMap;
@@ -127,30 +128,9 @@ public abstract class Optimizer {
             }
             boolean first = !hasBuffer(name, "momentum");
             double[] buf = buffer(name, "momentum", w.length);
-            // Plain loops that C2 vectorises, each array rounded to the dtype once it is written: the
-            // same bits as rounding each value as it is stored, since every value is computed from
-            // rounded ones (the buffer before w), and several times faster in float32 than one loop
-            // of casts, which C2 does not vectorise.
-            if (first) {
-                for (int k = 0; k < w.length; k++) {
-                    buf[k] = g[k] + weightDecay * w[k];
-                }
-            } else {
-                for (int k = 0; k < w.length; k++) {
-                    buf[k] = momentum * buf[k] + (g[k] + weightDecay * w[k]);
-                }
-            }
-            dtype.round(buf);
-            if (nesterov) {
-                for (int k = 0; k < w.length; k++) {
-                    w[k] -= lr * ((g[k] + weightDecay * w[k]) + momentum * buf[k]);
-                }
-            } else {
-                for (int k = 0; k < w.length; k++) {
-                    w[k] -= lr * buf[k];
-                }
-            }
-            dtype.round(w);
+            // One pass on vectors (C2 leaves a loop of float32 casts scalar), the buffer and w each
+            // rounded to the dtype as they are stored.
+            Elementwise.momentum(w, g, buf, lr, momentum, weightDecay, first, nesterov, dtype == Dtype.F32, 0, w.length);
         }
 
         @Override

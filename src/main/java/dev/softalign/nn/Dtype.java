@@ -31,32 +31,7 @@ public enum Dtype {
     /** Rounds values[from, to) to this precision, in place (nothing to do in float64). */
     public void round(double[] values, int from, int to) {
         if (this == F32) {
-            ROUNDER.round(values, from, to);
-        }
-    }
-
-    /** Rounds a range of doubles to float32 in place; every implementation gives the scalar cast's bits. */
-    interface Rounder {
-        void round(double[] v, int from, int to);
-    }
-
-    /** The Vector API rounder where the incubator module is present, else the scalar cast. */
-    private static final Rounder ROUNDER = rounder();
-
-    private static Rounder rounder() {
-        Rounder scalar = (v, from, to) -> {
-            for (int i = from; i < to; i++) {
-                v[i] = (float) v[i];
-            }
-        };
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            return scalar;
-        }
-        try {
-            // Reflection keeps this class loadable without the incubator module.
-            return (Rounder) Class.forName("dev.softalign.nn.VectorRound").getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return scalar;
+            Elementwise.roundToFloat(values, from, to);
         }
     }
 

@@ -326,10 +326,15 @@ public final class Mlp {
         for (int i = 0; i < layers.length; i++) {
             Layer l = layers[i];
             mm.multiply(l.weight, false, p.h[i], false, p.a[i]);
-            addBias(p.a[i], l.bias.data, f32());
-            if (i < layers.length - 1) {
-                activate(p.a[i].data, p.h[i + 1].data);
-                if (f32() && activation != Activation.RELU) { // the maximum of a float32 and zero is one
+            boolean hidden = i < layers.length - 1;
+            R064Store a = p.a[i];
+            // With ReLU the bias, the rounding and the activation are one pass (the maximum of a
+            // float32 and zero is a float32, so h needs no rounding of its own).
+            double[] relu = hidden && activation == Activation.RELU ? p.h[i + 1].data : null;
+            Elementwise.addBias(a.data, l.bias.data, a.getRowDim(), a.getColDim(), f32(), relu);
+            if (hidden && relu == null) {
+                activate(a.data, p.h[i + 1].data);
+                if (f32()) {
                     Dtype.F32.round(p.h[i + 1].data);
                 }
             }
@@ -342,46 +347,21 @@ public final class Mlp {
         return p.loss;
     }
 
-    /** h = f(a); ReLU gets its own loop, which the JIT vectorises (the common case in training). */
+    /** h = f(a) for activations other than ReLU. */
     private void activate(double[] a, double[] h) {
-        if (activation == Activation.RELU) {
-            for (int k = 0; k < a.length; k++) {
-                h[k] = Math.max(a[k], 0.0);
-            }
-        } else {
-            for (int k = 0; k < a.length; k++) {
-                h[k] = activation.apply(a[k]);
-            }
+        for (int k = 0; k < a.length; k++) {
+            h[k] = activation.apply(a[k]);
         }
     }
 
-    /** d *= f'(a), elementwise. */
+    /** d *= f'(a), elementwise; ReLU's is a mask, on vectors (its branch is unpredictable). */
     private void multiplyByDerivative(double[] d, double[] a) {
         if (activation == Activation.RELU) {
-            for (int k = 0; k < d.length; k++) {
-                d[k] = a[k] > 0 ? d[k] : 0.0;
-            }
+            Elementwise.reluMask(d, a, d.length);
         } else {
             for (int k = 0; k < d.length; k++) {
                 d[k] *= activation.derivative(a[k]);
             }
-        }
-    }
-
-    /**
-     * a += b per column; in float32 each sum is then rounded (one addition of float32 values, so the
-     * float32 sum itself), in a separate pass because C2 vectorises neither a loop of casts.
-     */
-    private static void addBias(R064Store a, double[] b, boolean f32) {
-        int rows = a.getRowDim();
-        double[] d = a.data;
-        for (int j = 0, o = 0; j < a.getColDim(); j++, o += rows) {
-            for (int k = 0; k < rows; k++) {
-                d[o + k] += b[k];
-            }
-        }
-        if (f32) {
-            Dtype.F32.round(d, 0, rows * a.getColDim());
         }
     }
 

@@ -1,0 +1,145 @@
+package dev.softalign.nn;
+
+/**
+ * Elementwise loops that C2 (JDK 17) leaves scalar, run on the Vector API where the incubator
+ * module is present: rounding to float32 (a loop of casts), the ReLU derivative's mask and the
+ * sign step of L-inf attacks (data-dependent branches, mispredicted half the time on gradients).
+ * Each lane does the IEEE operation the scalar loop does, so both give the same bits, NaN and
+ * signed zeros included; the scalar loops are the definition and the fallback.
+ */
+public final class Elementwise {
+
+    /** The loops, scalar or vector; every implementation gives {@link #SCALAR}'s bits. */
+    interface Ops {
+        void roundToFloat(double[] v, int from, int to);
+
+        void reluMask(double[] d, double[] a, int length);
+
+        void signStep(double[] xa, double[] g, double alpha, int from, int to);
+
+        void addBias(double[] a, double[] bias, int rows, int cols, boolean f32, double[] relu);
+
+        void momentum(double[] w, double[] g, double[] buf, double lr, double momentum, double weightDecay,
+                      boolean first, boolean nesterov, boolean f32, int from, int to);
+
+        void linfAscent(double[] xa, double[] g, double alpha, double[] x, double eps, int from, int to);
+    }
+
+    static final Ops SCALAR = new Ops() {
+        @Override
+        public void roundToFloat(double[] v, int from, int to) {
+            for (int i = from; i < to; i++) {
+                v[i] = (float) v[i];
+            }
+        }
+
+        @Override
+        public void reluMask(double[] d, double[] a, int length) {
+            for (int i = 0; i < length; i++) {
+                d[i] = a[i] > 0 ? d[i] : 0.0;
+            }
+        }
+
+        @Override
+        public void signStep(double[] xa, double[] g, double alpha, int from, int to) {
+            for (int i = from; i < to; i++) {
+                xa[i] += alpha * Math.signum(g[i]);
+            }
+        }
+
+        @Override
+        public void addBias(double[] a, double[] bias, int rows, int cols, boolean f32, double[] relu) {
+            for (int j = 0, o = 0; j < cols; j++, o += rows) {
+                for (int k = 0; k < rows; k++) {
+                    double s = a[o + k] + bias[k];
+                    s = f32 ? (float) s : s;
+                    a[o + k] = s;
+                    if (relu != null) {
+                        relu[o + k] = Math.max(s, 0.0);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void momentum(double[] w, double[] g, double[] buf, double lr, double momentum, double weightDecay,
+                             boolean first, boolean nesterov, boolean f32, int from, int to) {
+            for (int k = from; k < to; k++) {
+                double d = g[k] + weightDecay * w[k];
+                double b = first ? d : momentum * buf[k] + d;
+                b = f32 ? (float) b : b;
+                buf[k] = b;
+                double v = w[k] - lr * (nesterov ? d + momentum * b : b);
+                w[k] = f32 ? (float) v : v;
+            }
+        }
+
+        @Override
+        public void linfAscent(double[] xa, double[] g, double alpha, double[] x, double eps, int from, int to) {
+            for (int i = from; i < to; i++) {
+                double t = xa[i] + alpha * Math.signum(g[i]);
+                t = x[i] + Math.max(-eps, Math.min(eps, t - x[i]));
+                xa[i] = Math.max(0, Math.min(1, t));
+            }
+        }
+    };
+
+    static final Ops OPS = find();
+
+    private Elementwise() {
+    }
+
+    private static Ops find() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return SCALAR;
+        }
+        try {
+            // Reflection keeps this class loadable without the incubator module.
+            return (Ops) Class.forName("dev.softalign.nn.VectorElementwise").getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return SCALAR;
+        }
+    }
+
+    /** v[from, to) rounded to float32 in place: {@code v[i] = (float) v[i]}. */
+    public static void roundToFloat(double[] v, int from, int to) {
+        OPS.roundToFloat(v, from, to);
+    }
+
+    /** The ReLU derivative applied to a delta: {@code d[i] = a[i] > 0 ? d[i] : 0} for i below length. */
+    public static void reluMask(double[] d, double[] a, int length) {
+        OPS.reluMask(d, a, length);
+    }
+
+    /** An L-inf ascent step: {@code xa[i] += alpha * Math.signum(g[i])} over [from, to), alpha positive. */
+    public static void signStep(double[] xa, double[] g, double alpha, int from, int to) {
+        OPS.signStep(xa, g, alpha, from, to);
+    }
+
+    /**
+     * A whole L-inf PGD step over [from, to) in one pass: the sign step, the projection to the
+     * eps-cube around x and the clip to [0,1], each as {@code Norm}'s separate passes compute it.
+     */
+    public static void linfAscent(double[] xa, double[] g, double alpha, double[] x, double eps, int from, int to) {
+        OPS.linfAscent(xa, g, alpha, x, eps, from, to);
+    }
+
+    /**
+     * a += bias per column of a rows x cols column-major matrix, each sum rounded to float32 if f32
+     * (the float32 sum itself: one addition of float32 values), and, if relu is not null,
+     * relu = max(a, 0) in the same pass.
+     */
+    public static void addBias(double[] a, double[] bias, int rows, int cols, boolean f32, double[] relu) {
+        OPS.addBias(a, bias, rows, cols, f32, relu);
+    }
+
+    /**
+     * SGD with momentum over [from, to), PyTorch's recurrence: d = g + weightDecay w; buf = d on the
+     * first step, else momentum buf + d; w -= lr buf (nesterov: lr (d + momentum buf)). In float32
+     * buf and w are rounded as they are stored.
+     */
+    public static void momentum(double[] w, double[] g, double[] buf, double lr, double momentum, double weightDecay,
+                                boolean first, boolean nesterov, boolean f32, int from, int to) {
+        OPS.momentum(w, g, buf, lr, momentum, weightDecay, first, nesterov, f32, from, to);
+    }
+}

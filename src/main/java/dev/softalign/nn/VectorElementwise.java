@@ -1,0 +1,127 @@
+package dev.softalign.nn;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Elementwise}'s loops on the Vector API, lane by lane the scalar loops' operations: a
+ * double-to-float conversion rounds as the cast does (to nearest, ties to even), and blends pick
+ * exactly the values the scalar branches pick. Tails run the scalar loops.
+ */
+final class VectorElementwise implements Elementwise.Ops {
+
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+    private static final int L = D.length();
+
+    @Override
+    public void roundToFloat(double[] v, int from, int to) {
+        int i = from;
+        for (int up = from + (to - from) / L * L; i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(D, v, i);
+            ((DoubleVector) x.convertShape(VectorOperators.D2F, F, 0).convertShape(VectorOperators.F2D, D, 0))
+                    .intoArray(v, i);
+        }
+        Elementwise.SCALAR.roundToFloat(v, i, to);
+    }
+
+    @Override
+    public void reluMask(double[] d, double[] a, int length) {
+        DoubleVector zero = DoubleVector.zero(D);
+        int i = 0;
+        for (int up = D.loopBound(length); i < up; i += L) {
+            VectorMask<Double> positive = DoubleVector.fromArray(D, a, i).compare(VectorOperators.GT, 0.0);
+            zero.blend(DoubleVector.fromArray(D, d, i), positive).intoArray(d, i);
+        }
+        for (; i < length; i++) {
+            d[i] = a[i] > 0 ? d[i] : 0.0;
+        }
+    }
+
+    @Override
+    public void signStep(double[] xa, double[] g, double alpha, int from, int to) {
+        DoubleVector up = DoubleVector.broadcast(D, alpha);
+        DoubleVector down = DoubleVector.broadcast(D, -alpha);
+        int i = from;
+        for (int end = from + (to - from) / L * L; i < end; i += L) {
+            DoubleVector gv = DoubleVector.fromArray(D, g, i);
+            // alpha * signum(g): alpha above zero, -alpha below, and g * 0 otherwise, which is the
+            // signed zero of a zero g and NaN for a NaN g, as alpha * signum(g) gives.
+            DoubleVector step = gv.mul(0.0).blend(up, gv.compare(VectorOperators.GT, 0.0))
+                    .blend(down, gv.compare(VectorOperators.LT, 0.0));
+            DoubleVector.fromArray(D, xa, i).add(step).intoArray(xa, i);
+        }
+        Elementwise.SCALAR.signStep(xa, g, alpha, i, to);
+    }
+
+    /** Lanes rounded to float32, as the cast rounds each. */
+    private static DoubleVector f32(DoubleVector v) {
+        return (DoubleVector) v.convertShape(VectorOperators.D2F, F, 0).convertShape(VectorOperators.F2D, D, 0);
+    }
+
+    @Override
+    public void addBias(double[] a, double[] bias, int rows, int cols, boolean f32, double[] relu) {
+        int up = D.loopBound(rows);
+        for (int j = 0, o = 0; j < cols; j++, o += rows) {
+            int k = 0;
+            for (; k < up; k += L) {
+                DoubleVector s = DoubleVector.fromArray(D, a, o + k).add(DoubleVector.fromArray(D, bias, k));
+                if (f32) {
+                    s = f32(s);
+                }
+                s.intoArray(a, o + k);
+                if (relu != null) {
+                    s.lanewise(VectorOperators.MAX, 0.0).intoArray(relu, o + k);
+                }
+            }
+            for (; k < rows; k++) {
+                double s = a[o + k] + bias[k];
+                s = f32 ? (float) s : s;
+                a[o + k] = s;
+                if (relu != null) {
+                    relu[o + k] = Math.max(s, 0.0);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void momentum(double[] w, double[] g, double[] buf, double lr, double momentum, double weightDecay,
+                         boolean first, boolean nesterov, boolean f32, int from, int to) {
+        int k = from;
+        for (int end = from + (to - from) / L * L; k < end; k += L) {
+            DoubleVector wv = DoubleVector.fromArray(D, w, k);
+            DoubleVector d = DoubleVector.fromArray(D, g, k).add(wv.mul(weightDecay));
+            DoubleVector b = first ? d : DoubleVector.fromArray(D, buf, k).mul(momentum).add(d);
+            if (f32) {
+                b = f32(b);
+            }
+            b.intoArray(buf, k);
+            DoubleVector v = wv.sub(nesterov ? d.add(b.mul(momentum)).mul(lr) : b.mul(lr));
+            (f32 ? f32(v) : v).intoArray(w, k);
+        }
+        Elementwise.SCALAR.momentum(w, g, buf, lr, momentum, weightDecay, first, nesterov, f32, k, to);
+    }
+
+    @Override
+    public void linfAscent(double[] xa, double[] g, double alpha, double[] x, double eps, int from, int to) {
+        DoubleVector up = DoubleVector.broadcast(D, alpha);
+        DoubleVector down = DoubleVector.broadcast(D, -alpha);
+        int i = from;
+        for (int end = from + (to - from) / L * L; i < end; i += L) {
+            DoubleVector gv = DoubleVector.fromArray(D, g, i);
+            DoubleVector xv = DoubleVector.fromArray(D, x, i);
+            DoubleVector step = gv.mul(0.0).blend(up, gv.compare(VectorOperators.GT, 0.0))
+                    .blend(down, gv.compare(VectorOperators.LT, 0.0));
+            DoubleVector t = DoubleVector.fromArray(D, xa, i).add(step);
+            t = xv.add(t.sub(xv).lanewise(VectorOperators.MIN, eps).lanewise(VectorOperators.MAX, -eps));
+            t.lanewise(VectorOperators.MIN, 1.0).lanewise(VectorOperators.MAX, 0.0).intoArray(xa, i);
+        }
+        Elementwise.SCALAR.linfAscent(xa, g, alpha, x, eps, i, to);
+    }
+}
