@@ -9,7 +9,9 @@ import org.ojalgo.matrix.store.R064Store;
  * first 784-wide product hit it, both compiled versions were thrown away and the kernel ran boxed
  * (tens of times slower) until C2 had compiled it again, seconds later on a loaded machine: a first
  * epoch of 23 s instead of 1.4 s. So each product here spans two k-blocks (store, then accumulate),
- * has edge tiles in both m and n, and the three transpose cases training uses.
+ * has edge tiles in both m and n, and the three transpose cases training uses. The {@link
+ * Elementwise} loops are Vector API code too, as slow until compiled (a first epoch's evaluation
+ * ran its bias adds boxed), so they are warmed beside it, every branch both ways.
  */
 final class KernelWarmUp {
 
@@ -33,6 +35,28 @@ final class KernelWarmUp {
             kernel.multiply(a, false, b, false, c);  // forward: W * H
             kernel.multiply(a, false, bt, true, c);  // gradient: D * H^T
             kernel.multiply(at, true, b, false, c);  // backward: W^T * D
+        }
+        elementwise();
+    }
+
+    /** Each elementwise loop, on arrays with a vector tail, in float32 and float64, ReLU or not. */
+    private static void elementwise() {
+        int rows = M;
+        int cols = N;
+        double[] x = filled(rows, cols).data;
+        double[] y = filled(cols, rows).data;
+        double[] z = filled(rows, cols).data;
+        double[] bias = new double[rows];
+        double[] h = new double[x.length];
+        double[] buf = new double[x.length];
+        for (int i = 0; i < ROUNDS; i++) {
+            boolean f32 = (i & 1) == 0;
+            Elementwise.addBias(x, bias, rows, cols, f32, (i & 2) == 0 ? h : null);
+            Elementwise.reluMask(y, x, x.length);
+            Elementwise.roundToFloat(y, 0, y.length);
+            Elementwise.momentum(z, y, buf, 1e-3, 0.9, 0, (i & 2) == 0, (i & 4) == 0, f32, 0, z.length);
+            Elementwise.signStep(h, x, 1e-3, 0, h.length);
+            Elementwise.linfAscent(h, y, 1e-3, x, 0.1, 0, h.length);
         }
     }
 
