@@ -2,8 +2,10 @@ package dev.softalign.nn;
 
 /**
  * Elementwise loops that C2 (JDK 17) leaves scalar, run on the Vector API where the incubator
- * module is present: rounding to float32 (a loop of casts), the ReLU derivative's mask and the
- * sign step of L-inf attacks (data-dependent branches, mispredicted half the time on gradients).
+ * module is present: rounding to float32 (a loop of casts), and with it the bias add (fused with
+ * ReLU) and the SGD momentum update of float32 networks; the ReLU derivative's mask and the sign
+ * step of L-inf attacks, alone or fused with the projection and clip (data-dependent branches,
+ * mispredicted half the time on gradients).
  * Each lane does the IEEE operation the scalar loop does, so both give the same bits, NaN and
  * signed zeros included; the scalar loops are the definition and the fallback.
  */
@@ -13,7 +15,7 @@ public final class Elementwise {
     interface Ops {
         void roundToFloat(double[] v, int from, int to);
 
-        void reluMask(double[] d, double[] a, int length);
+        void reluMask(double[] d, double[] a, int from, int to);
 
         void signStep(double[] xa, double[] g, double alpha, int from, int to);
 
@@ -34,8 +36,8 @@ public final class Elementwise {
         }
 
         @Override
-        public void reluMask(double[] d, double[] a, int length) {
-            for (int i = 0; i < length; i++) {
+        public void reluMask(double[] d, double[] a, int from, int to) {
+            for (int i = from; i < to; i++) {
                 d[i] = a[i] > 0 ? d[i] : 0.0;
             }
         }
@@ -49,15 +51,8 @@ public final class Elementwise {
 
         @Override
         public void addBias(double[] a, double[] bias, int rows, int cols, boolean f32, double[] relu) {
-            for (int j = 0, o = 0; j < cols; j++, o += rows) {
-                for (int k = 0; k < rows; k++) {
-                    double s = a[o + k] + bias[k];
-                    s = f32 ? (float) s : s;
-                    a[o + k] = s;
-                    if (relu != null) {
-                        relu[o + k] = Math.max(s, 0.0);
-                    }
-                }
+            for (int o = 0; o < rows * cols; o += rows) {
+                addBiasColumn(a, bias, o, 0, rows, f32, relu);
             }
         }
 
@@ -84,6 +79,18 @@ public final class Elementwise {
         }
     };
 
+    /** {@link Ops#addBias}'s scalar loop for rows [from, rows) of the column starting at o. */
+    static void addBiasColumn(double[] a, double[] bias, int o, int from, int rows, boolean f32, double[] relu) {
+        for (int k = from; k < rows; k++) {
+            double s = a[o + k] + bias[k];
+            s = f32 ? (float) s : s;
+            a[o + k] = s;
+            if (relu != null) {
+                relu[o + k] = Math.max(s, 0.0);
+            }
+        }
+    }
+
     static final Ops OPS = find();
 
     private Elementwise() {
@@ -108,7 +115,7 @@ public final class Elementwise {
 
     /** The ReLU derivative applied to a delta: {@code d[i] = a[i] > 0 ? d[i] : 0} for i below length. */
     public static void reluMask(double[] d, double[] a, int length) {
-        OPS.reluMask(d, a, length);
+        OPS.reluMask(d, a, 0, length);
     }
 
     /** An L-inf ascent step: {@code xa[i] += alpha * Math.signum(g[i])} over [from, to), alpha positive. */

@@ -31,16 +31,14 @@ final class VectorElementwise implements Elementwise.Ops {
     }
 
     @Override
-    public void reluMask(double[] d, double[] a, int length) {
+    public void reluMask(double[] d, double[] a, int from, int to) {
         DoubleVector zero = DoubleVector.zero(D);
-        int i = 0;
-        for (int up = D.loopBound(length); i < up; i += L) {
+        int i = from;
+        for (int end = from + (to - from) / L * L; i < end; i += L) {
             VectorMask<Double> positive = DoubleVector.fromArray(D, a, i).compare(VectorOperators.GT, 0.0);
             zero.blend(DoubleVector.fromArray(D, d, i), positive).intoArray(d, i);
         }
-        for (; i < length; i++) {
-            d[i] = a[i] > 0 ? d[i] : 0.0;
-        }
+        Elementwise.SCALAR.reluMask(d, a, i, to);
     }
 
     @Override
@@ -49,14 +47,18 @@ final class VectorElementwise implements Elementwise.Ops {
         DoubleVector down = DoubleVector.broadcast(D, -alpha);
         int i = from;
         for (int end = from + (to - from) / L * L; i < end; i += L) {
-            DoubleVector gv = DoubleVector.fromArray(D, g, i);
-            // alpha * signum(g): alpha above zero, -alpha below, and g * 0 otherwise, which is the
-            // signed zero of a zero g and NaN for a NaN g, as alpha * signum(g) gives.
-            DoubleVector step = gv.mul(0.0).blend(up, gv.compare(VectorOperators.GT, 0.0))
-                    .blend(down, gv.compare(VectorOperators.LT, 0.0));
-            DoubleVector.fromArray(D, xa, i).add(step).intoArray(xa, i);
+            DoubleVector.fromArray(D, xa, i).add(signTimes(DoubleVector.fromArray(D, g, i), up, down)).intoArray(xa, i);
         }
         Elementwise.SCALAR.signStep(xa, g, alpha, i, to);
+    }
+
+    /**
+     * alpha * signum(g) lane by lane, given up = alpha and down = -alpha (alpha positive): alpha
+     * above zero, -alpha below, and g * 0 otherwise, which is the signed zero of a zero g and NaN
+     * for a NaN g, as alpha * signum(g) gives.
+     */
+    private static DoubleVector signTimes(DoubleVector g, DoubleVector up, DoubleVector down) {
+        return g.mul(0.0).blend(up, g.compare(VectorOperators.GT, 0.0)).blend(down, g.compare(VectorOperators.LT, 0.0));
     }
 
     /** Lanes rounded to float32, as the cast rounds each. */
@@ -79,14 +81,7 @@ final class VectorElementwise implements Elementwise.Ops {
                     s.lanewise(VectorOperators.MAX, 0.0).intoArray(relu, o + k);
                 }
             }
-            for (; k < rows; k++) {
-                double s = a[o + k] + bias[k];
-                s = f32 ? (float) s : s;
-                a[o + k] = s;
-                if (relu != null) {
-                    relu[o + k] = Math.max(s, 0.0);
-                }
-            }
+            Elementwise.addBiasColumn(a, bias, o, k, rows, f32, relu);
         }
     }
 
@@ -114,11 +109,8 @@ final class VectorElementwise implements Elementwise.Ops {
         DoubleVector down = DoubleVector.broadcast(D, -alpha);
         int i = from;
         for (int end = from + (to - from) / L * L; i < end; i += L) {
-            DoubleVector gv = DoubleVector.fromArray(D, g, i);
             DoubleVector xv = DoubleVector.fromArray(D, x, i);
-            DoubleVector step = gv.mul(0.0).blend(up, gv.compare(VectorOperators.GT, 0.0))
-                    .blend(down, gv.compare(VectorOperators.LT, 0.0));
-            DoubleVector t = DoubleVector.fromArray(D, xa, i).add(step);
+            DoubleVector t = DoubleVector.fromArray(D, xa, i).add(signTimes(DoubleVector.fromArray(D, g, i), up, down));
             t = xv.add(t.sub(xv).lanewise(VectorOperators.MIN, eps).lanewise(VectorOperators.MAX, -eps));
             t.lanewise(VectorOperators.MIN, 1.0).lanewise(VectorOperators.MAX, 0.0).intoArray(xa, i);
         }

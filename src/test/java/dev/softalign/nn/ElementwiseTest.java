@@ -73,7 +73,7 @@ class ElementwiseTest {
             double[] d = mixed(length, rng);
             double[] a = mixed(length, rng);
             double[] expected = d.clone();
-            Elementwise.SCALAR.reluMask(expected, a, length);
+            Elementwise.SCALAR.reluMask(expected, a, 0, length);
             Elementwise.reluMask(d, a, length);
             assertArrayEquals(expected, d, "relu mask, length " + length);
             for (int i = 0; i < length; i++) {
