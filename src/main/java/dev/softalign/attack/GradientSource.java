@@ -2,6 +2,7 @@ package dev.softalign.attack;
 
 import dev.softalign.nn.BackwardPath;
 import dev.softalign.nn.Loss;
+import dev.softalign.nn.MatMul;
 import dev.softalign.nn.Mlp;
 import dev.softalign.nn.Pass;
 import java.util.LinkedHashMap;
@@ -87,11 +88,17 @@ public final class GradientSource {
         net.load(p, x, labels);
         net.forward(p);
         net.backward(p, path, null, true);
-        // The pass differentiates the batch mean; scale back to each sample's own loss.
+        // The pass differentiates the batch mean; scale back to each sample's own loss (a
+        // memory-bound pass, cut among the kernel's threads like the pass itself).
         double[] g = p.inputGradient().data;
-        for (int i = 0; i < out.length; i++) {
-            out[i] = g[i] * n;
-        }
+        MatMul kernel = net.kernel();
+        int parts = Math.max(1, Math.min(n, kernel.parts(out.length)));
+        kernel.forEachPart(parts, t -> {
+            int to = MatMul.partStart(out.length, parts, t + 1);
+            for (int i = MatMul.partStart(out.length, parts, t); i < to; i++) {
+                out[i] = g[i] * n;
+            }
+        });
         if (predicted != null) {
             for (int j = 0; j < n; j++) {
                 predicted[j] = p.predicted(j);

@@ -17,13 +17,13 @@ public enum Norm {
         }
 
         @Override
-        void ascend(double[] xa, double[] g, double alpha, double[] x, double eps, int n, int f) {
-            Elementwise.linfAscent(xa, g, alpha, x, eps, 0, n * f); // the three passes in one, on vectors
+        void ascend(double[] xa, double[] g, double alpha, double[] x, double eps, int f, int from, int to) {
+            Elementwise.linfAscent(xa, g, alpha, x, eps, from * f, to * f); // the three passes in one, on vectors
         }
 
         @Override
-        void project(double[] xa, double[] x, double eps, int n, int f) {
-            for (int i = 0; i < xa.length; i++) {
+        void projectSample(double[] xa, double[] x, double eps, int o, int f) {
+            for (int i = o; i < o + f; i++) {
                 double d = Math.max(-eps, Math.min(eps, xa[i] - x[i]));
                 xa[i] = x[i] + d;
             }
@@ -63,19 +63,17 @@ public enum Norm {
         }
 
         @Override
-        void project(double[] xa, double[] x, double eps, int n, int f) {
-            for (int j = 0, o = 0; j < n; j++, o += f) {
-                double s = 0;
+        void projectSample(double[] xa, double[] x, double eps, int o, int f) {
+            double s = 0;
+            for (int i = o; i < o + f; i++) {
+                double d = xa[i] - x[i];
+                s += d * d;
+            }
+            double norm = Math.sqrt(s);
+            if (norm > eps) {
+                double c = eps / norm;
                 for (int i = o; i < o + f; i++) {
-                    double d = xa[i] - x[i];
-                    s += d * d;
-                }
-                double norm = Math.sqrt(s);
-                if (norm > eps) {
-                    double c = eps / norm;
-                    for (int i = o; i < o + f; i++) {
-                        xa[i] = x[i] + c * (xa[i] - x[i]);
-                    }
+                    xa[i] = x[i] + c * (xa[i] - x[i]);
                 }
             }
         }
@@ -133,20 +131,30 @@ public enum Norm {
     }
 
     /**
-     * One projected ascent step of n samples: {@link #step}, {@link #project} to the eps-ball around
-     * x, then {@link #clip} to [0,1]. A norm may fuse the three into one pass with the same result.
+     * One projected ascent step of samples [from, to): for each, {@link #stepSample}, the projection
+     * to the eps-ball around x, then the clip to [0,1]. A norm may fuse the three into one pass with
+     * the same result. Samples do not interact, so callers may cut them among threads.
      */
-    void ascend(double[] xa, double[] g, double alpha, double[] x, double eps, int n, int f) {
-        step(xa, g, alpha, n, f);
-        project(xa, x, eps, n, f);
-        clip(xa);
+    void ascend(double[] xa, double[] g, double alpha, double[] x, double eps, int f, int from, int to) {
+        for (int o = from * f; o < to * f; o += f) {
+            stepSample(xa, g, alpha, o, f);
+            projectSample(xa, x, eps, o, f);
+            clip(xa, o, o + f);
+        }
     }
 
     /** The step of the one sample at [o, o+f). */
     abstract void stepSample(double[] xa, double[] g, double alpha, int o, int f);
 
     /** Moves each sample of xa back into the eps-ball around the same sample of x. */
-    abstract void project(double[] xa, double[] x, double eps, int n, int f);
+    final void project(double[] xa, double[] x, double eps, int n, int f) {
+        for (int j = 0, o = 0; j < n; j++, o += f) {
+            projectSample(xa, x, eps, o, f);
+        }
+    }
+
+    /** Moves the one sample at [o, o+f) of xa back into the eps-ball around the same sample of x. */
+    abstract void projectSample(double[] xa, double[] x, double eps, int o, int f);
 
     /** xa = x + a random point of the eps-ball (then the caller clips to [0,1]). */
     abstract void randomStart(double[] xa, double[] x, double eps, int n, int f, SplittableRandom rng);
@@ -156,7 +164,12 @@ public enum Norm {
 
     /** Clips every value to the valid input box [0,1]. */
     static void clip(double[] xa) {
-        for (int i = 0; i < xa.length; i++) {
+        clip(xa, 0, xa.length);
+    }
+
+    /** Clips xa[from, to) to [0,1]. */
+    static void clip(double[] xa, int from, int to) {
+        for (int i = from; i < to; i++) {
             xa[i] = Math.max(0, Math.min(1, xa[i]));
         }
     }

@@ -1,5 +1,7 @@
 package dev.softalign.attack;
 
+import dev.softalign.nn.MatMul;
+
 import java.util.SplittableRandom;
 
 /**
@@ -91,9 +93,13 @@ public final class Pgd extends Attack {
             } else {
                 System.arraycopy(x, 0, xa, 0, x.length);
             }
+            // Samples do not interact: the step, a memory-bound pass, is cut among the model's kernel threads.
+            MatMul kernel = source.net().kernel();
+            int parts = Math.max(1, Math.min(n, kernel.parts(x.length)));
             for (int s = 0; s < steps; s++) {
                 double[] g = objectiveGradient(xa, labels, targets, null);
-                norm.ascend(xa, g, alpha, x, eps, n, f);
+                kernel.forEachPart(parts, t -> norm.ascend(xa, g, alpha, x, eps, f,
+                        MatMul.partStart(n, parts, t), MatMul.partStart(n, parts, t + 1)));
             }
             if (restarts == 1) {
                 return xa;

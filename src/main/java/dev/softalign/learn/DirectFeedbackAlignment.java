@@ -24,8 +24,8 @@ public final class DirectFeedbackAlignment implements Rule {
         }
 
         @Override
-        public void propagate(Mlp net, Pass p, int i, R064Store out) {
-            net.kernel().multiply(net.layer(i).feedback, true, p.delta(net.layerCount() - 1), false, out);
+        public void propagate(Mlp net, Pass p, int i, R064Store out, int from, int to) {
+            net.kernel().multiplyColumns(net.layer(i).feedback, true, p.delta(net.layerCount() - 1), false, out, from, to);
         }
 
         @Override

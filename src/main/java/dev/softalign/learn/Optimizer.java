@@ -3,6 +3,7 @@ package dev.softalign.learn;
 import dev.softalign.nn.Dtype;
 import dev.softalign.nn.Elementwise;
 import dev.softalign.nn.Gradients;
+import dev.softalign.nn.MatMul;
 import dev.softalign.nn.Mlp;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -37,7 +38,17 @@ public abstract class Optimizer {
     /** Parameter names per layer, built once: the training loop allocates nothing per step. */
     private String[][] names = new String[0][];
 
-    /** One update of every parameter with gradient g at learning rate lr. */
+    /**
+     * A parameter's update costs about as much memory traffic as this many flops of a product: the
+     * size at which a step is worth cutting among the kernel's threads.
+     */
+    private static final double FLOPS_PER_PARAMETER = 8;
+
+    /**
+     * One update of every parameter with gradient g at learning rate lr. Every element's update
+     * stands alone, so the arrays are cut into ranges among the network's kernel threads; the bits
+     * do not depend on the cut.
+     */
     public void step(Mlp net, Gradients g, double lr) {
         steps++;
         dtype = net.dtype();
@@ -48,12 +59,38 @@ public abstract class Optimizer {
             }
         }
         for (int i = 0; i < net.layerCount(); i++) {
-            update(names[i][0], net.layer(i).weight.data, g.weight[i].data, lr);
-            update(names[i][1], net.layer(i).bias.data, g.bias[i].data, lr);
+            prepare(names[i][0], g.weight[i].data.length);
+            prepare(names[i][1], g.bias[i].data.length);
         }
+        MatMul kernel = net.kernel();
+        int parts = kernel.parts(FLOPS_PER_PARAMETER * net.parameterCount());
+        kernel.forEachPart(parts, t -> {
+            for (int i = 0; i < net.layerCount(); i++) {
+                updatePart(names[i][0], net.layer(i).weight.data, g.weight[i].data, lr, parts, t);
+                updatePart(names[i][1], net.layer(i).bias.data, g.bias[i].data, lr, parts, t);
+            }
+        });
     }
 
-    protected abstract void update(String name, double[] w, double[] g, double lr);
+    private void updatePart(String name, double[] w, double[] g, double lr, int parts, int t) {
+        update(name, w, g, lr, MatMul.partStart(w.length, parts, t), MatMul.partStart(w.length, parts, t + 1));
+    }
+
+    /** The whole of one parameter array's update. */
+    void update(String name, double[] w, double[] g, double lr) {
+        prepare(name, w.length);
+        update(name, w, g, lr, 0, w.length);
+    }
+
+    /**
+     * Makes one parameter array's state before a step's parts run, which only read it: called once
+     * per array per step, on the stepping thread.
+     */
+    protected void prepare(String name, int length) {
+    }
+
+    /** Updates w[from, to) (and its state's same range); parts of one step run this at once on disjoint ranges. */
+    protected abstract void update(String name, double[] w, double[] g, double lr, int from, int to);
 
     /** Buffers by slot then parameter name, so the per-step lookup builds no strings. */
     private final Map<String, Map<String, double[]>> bySlot = new java.util.HashMap<>();
@@ -117,20 +154,35 @@ public abstract class Optimizer {
             this.nesterov = nesterov;
         }
 
+        /** The arrays whose momentum buffer this step creates: their first step, buf = d. */
+        private final java.util.Set<String> fresh = new java.util.HashSet<>();
+
         @Override
-        protected void update(String name, double[] w, double[] g, double lr) {
+        protected void prepare(String name, int length) {
             if (momentum == 0) {
-                for (int k = 0; k < w.length; k++) {
-                    w[k] -= lr * (g[k] + weightDecay * w[k]);
-                }
-                dtype.round(w);
                 return;
             }
-            boolean first = !hasBuffer(name, "momentum");
-            double[] buf = buffer(name, "momentum", w.length);
+            if (hasBuffer(name, "momentum")) {
+                fresh.remove(name);
+            } else {
+                fresh.add(name);
+                buffer(name, "momentum", length);
+            }
+        }
+
+        @Override
+        protected void update(String name, double[] w, double[] g, double lr, int from, int to) {
+            if (momentum == 0) {
+                for (int k = from; k < to; k++) {
+                    w[k] -= lr * (g[k] + weightDecay * w[k]);
+                }
+                dtype.round(w, from, to);
+                return;
+            }
             // One pass on vectors (C2 leaves a loop of float32 casts scalar), the buffer and w each
             // rounded to the dtype as they are stored.
-            Elementwise.momentum(w, g, buf, lr, momentum, weightDecay, first, nesterov, dtype == Dtype.F32, 0, w.length);
+            Elementwise.momentum(w, g, buffer(name, "momentum", w.length), lr, momentum, weightDecay, fresh.contains(name),
+                    nesterov, dtype == Dtype.F32, from, to);
         }
 
         @Override
@@ -154,20 +206,26 @@ public abstract class Optimizer {
         }
 
         @Override
-        protected void update(String name, double[] w, double[] g, double lr) {
+        protected void prepare(String name, int length) {
+            buffer(name, "m", length);
+            buffer(name, "v", length);
+        }
+
+        @Override
+        protected void update(String name, double[] w, double[] g, double lr, int from, int to) {
             double[] m = buffer(name, "m", w.length);
             double[] v = buffer(name, "v", w.length);
             double c1 = 1 - Math.pow(beta1, steps);
             double c2 = 1 - Math.pow(beta2, steps);
-            for (int k = 0; k < w.length; k++) {
+            for (int k = from; k < to; k++) {
                 double d = g[k] + weightDecay * w[k];
                 m[k] = beta1 * m[k] + (1 - beta1) * d;
                 v[k] = beta2 * v[k] + (1 - beta2) * d * d;
                 w[k] -= lr * (m[k] / c1) / (Math.sqrt(v[k] / c2) + eps);
             }
-            dtype.round(m);
-            dtype.round(v);
-            dtype.round(w);
+            dtype.round(m, from, to);
+            dtype.round(v, from, to);
+            dtype.round(w, from, to);
         }
 
         @Override

@@ -26,11 +26,12 @@ public interface BackwardPath {
     String id();
 
     /**
-     * The signal entering layer i's input for every sample of the pass, into out (in_i x n), after
-     * {@link Mlp#backward} has set the deltas of layers i and above along this path (delta_i is
-     * dL/da_i). Products go through the network's kernel.
+     * The signal entering layer i's input for samples [from, to) of the pass, into those columns of
+     * out (in_i x n), after {@link Mlp#backward} has set the same samples' deltas of layers i and
+     * above along this path (delta_i is dL/da_i). Products go through the network's kernel, by
+     * {@link MatMul#multiplyColumns}: the backward pass cuts its samples among the kernel's threads.
      */
-    void propagate(Mlp net, Pass p, int i, R064Store out);
+    void propagate(Mlp net, Pass p, int i, R064Store out, int from, int to);
 
     /**
      * One sample's error-propagation Jacobian J_i (in_i x classes), mapping the output error to the
@@ -61,8 +62,8 @@ public interface BackwardPath {
     record Chained(String id, Function<Layer, R064Store> matrix) implements BackwardPath {
 
         @Override
-        public void propagate(Mlp net, Pass p, int i, R064Store out) {
-            net.kernel().multiply(matrix.apply(net.layer(i)), true, p.delta(i), false, out);
+        public void propagate(Mlp net, Pass p, int i, R064Store out, int from, int to) {
+            net.kernel().multiplyColumns(matrix.apply(net.layer(i)), true, p.delta(i), false, out, from, to);
         }
 
         @Override

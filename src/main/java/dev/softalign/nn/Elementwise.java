@@ -19,7 +19,7 @@ public final class Elementwise {
 
         void signStep(double[] xa, double[] g, double alpha, int from, int to);
 
-        void addBias(double[] a, double[] bias, int rows, int cols, boolean f32, double[] relu);
+        void addBias(double[] a, double[] bias, int rows, int fromColumn, int toColumn, boolean f32, double[] relu);
 
         void momentum(double[] w, double[] g, double[] buf, double lr, double momentum, double weightDecay,
                       boolean first, boolean nesterov, boolean f32, int from, int to);
@@ -50,8 +50,8 @@ public final class Elementwise {
         }
 
         @Override
-        public void addBias(double[] a, double[] bias, int rows, int cols, boolean f32, double[] relu) {
-            for (int o = 0; o < rows * cols; o += rows) {
+        public void addBias(double[] a, double[] bias, int rows, int fromColumn, int toColumn, boolean f32, double[] relu) {
+            for (int o = fromColumn * rows; o < toColumn * rows; o += rows) {
                 addBiasColumn(a, bias, o, 0, rows, f32, relu);
             }
         }
@@ -113,9 +113,9 @@ public final class Elementwise {
         OPS.roundToFloat(v, from, to);
     }
 
-    /** The ReLU derivative applied to a delta: {@code d[i] = a[i] > 0 ? d[i] : 0} for i below length. */
-    public static void reluMask(double[] d, double[] a, int length) {
-        OPS.reluMask(d, a, 0, length);
+    /** The ReLU derivative applied to a delta: {@code d[i] = a[i] > 0 ? d[i] : 0} for i in [from, to). */
+    public static void reluMask(double[] d, double[] a, int from, int to) {
+        OPS.reluMask(d, a, from, to);
     }
 
     /** An L-inf ascent step: {@code xa[i] += alpha * Math.signum(g[i])} over [from, to), alpha positive. */
@@ -132,12 +132,12 @@ public final class Elementwise {
     }
 
     /**
-     * a += bias per column of a rows x cols column-major matrix, each sum rounded to float32 if f32
-     * (the float32 sum itself: one addition of float32 values), and, if relu is not null,
-     * relu = max(a, 0) in the same pass.
+     * a += bias per column of columns [fromColumn, toColumn) of a column-major matrix of the given
+     * rows, each sum rounded to float32 if f32 (the float32 sum itself: one addition of float32
+     * values), and, if relu is not null, relu = max(a, 0) in the same pass.
      */
-    public static void addBias(double[] a, double[] bias, int rows, int cols, boolean f32, double[] relu) {
-        OPS.addBias(a, bias, rows, cols, f32, relu);
+    public static void addBias(double[] a, double[] bias, int rows, int fromColumn, int toColumn, boolean f32, double[] relu) {
+        OPS.addBias(a, bias, rows, fromColumn, toColumn, f32, relu);
     }
 
     /**

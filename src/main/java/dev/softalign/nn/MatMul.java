@@ -1,5 +1,6 @@
 package dev.softalign.nn;
 
+import java.util.function.IntConsumer;
 import org.ojalgo.matrix.store.R064Store;
 
 /**
@@ -21,6 +22,45 @@ public interface MatMul {
 
     /** c = op(a) * op(b); c is overwritten and must not alias a or b. */
     void multiply(R064Store a, boolean transposeA, R064Store b, boolean transposeB, R064Store c);
+
+    /**
+     * Columns [from, to) of c = op(a) * op(b), on the calling thread alone, each element the bits
+     * {@link #multiply} gives it: for work its owner has already cut into {@link #forEachPart parts}.
+     * This default serves kernels that never cut work ({@link #parts} is 1): only the whole range.
+     */
+    default void multiplyColumns(R064Store a, boolean transposeA, R064Store b, boolean transposeB, R064Store c,
+                                 int from, int to) {
+        if (from != 0 || to != c.getColDim()) {
+            throw new UnsupportedOperationException(name() + " computes whole products only, not columns "
+                    + from + ".." + to + " of " + c.getColDim());
+        }
+        multiply(a, transposeA, b, transposeB, c);
+    }
+
+    /**
+     * How many parts to cut work of this many flops into, for {@link #forEachPart}: 1 where a
+     * second thread would cost more than it saves or this kernel runs on one, else {@link #threads}.
+     */
+    default int parts(double flops) {
+        return 1;
+    }
+
+    /**
+     * Runs {@code part.accept(t)} for every t in [0, parts), on this kernel's threads at once (the
+     * caller runs part 0); returns when every part has run. For work cut coarser than one product
+     * (a forward pass cut by samples): one hand-off per pass instead of one per product. A part's
+     * products use {@link #multiplyColumns}; which thread runs a part never changes its bits.
+     */
+    default void forEachPart(int parts, IntConsumer part) {
+        for (int t = 0; t < parts; t++) {
+            part.accept(t);
+        }
+    }
+
+    /** Start of part t of [0, n) cut into parts nearly equal ranges (the end is part t + 1's start). */
+    static int partStart(int n, int parts, int t) {
+        return (int) ((long) n * t / parts);
+    }
 
     /** Short name for logs and benchmarks. */
     String name();

@@ -280,13 +280,29 @@ public final class Mlp {
                     + outputSize() + " (its features match: " + f + ")");
         }
         double[] in = p.h[0].data;
-        for (int j = 0; j < p.n; j++) {
-            int s = order == null ? from + j : order[from + j];
-            System.arraycopy(d.x(), s * f, in, j * f, f);
-            p.labels[j] = d.labels()[s];
-        }
-        normalizeInput(in);
-        mm.dtype().round(in);
+        forEachSampleRange(p, (j0, j1) -> {
+            for (int j = j0; j < j1; j++) {
+                int s = order == null ? from + j : order[from + j];
+                System.arraycopy(d.x(), s * f, in, j * f, f);
+                p.labels[j] = d.labels()[s];
+            }
+            normalizeInput(in, j0 * f, j1 * f);
+            mm.dtype().round(in, j0 * f, j1 * f);
+        });
+    }
+
+    /** Samples [from, to) of a pass. */
+    private interface SampleRange {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs body on the pass's samples cut among the kernel's threads when the input is large enough
+     * (a memory-bound copy), else on all of them at once.
+     */
+    private void forEachSampleRange(Pass p, SampleRange body) {
+        int parts = Math.max(1, Math.min(p.n, mm.parts(2.0 * p.n * inputSize())));
+        mm.forEachPart(parts, t -> body.run(MatMul.partStart(p.n, parts, t), MatMul.partStart(p.n, parts, t + 1)));
     }
 
     /** Copies n samples given sample-major (n x features) into the pass. */
@@ -295,10 +311,14 @@ public final class Mlp {
             throw new IllegalArgumentException("expected " + p.n + " samples of " + inputSize() + " features, got "
                     + x.length + " values and " + labels.length + " labels");
         }
-        System.arraycopy(x, 0, p.h[0].data, 0, x.length);
         System.arraycopy(labels, 0, p.labels, 0, labels.length);
-        normalizeInput(p.h[0].data);
-        mm.dtype().round(p.h[0].data);
+        int f = inputSize();
+        double[] in = p.h[0].data;
+        forEachSampleRange(p, (j0, j1) -> {
+            System.arraycopy(x, j0 * f, in, j0 * f, (j1 - j0) * f);
+            normalizeInput(in, j0 * f, j1 * f);
+            mm.dtype().round(in, j0 * f, j1 * f);
+        });
     }
 
     private void checkFeatures(int f) {
@@ -308,12 +328,13 @@ public final class Mlp {
         }
     }
 
-    private void normalizeInput(double[] in) {
+    /** Normalises in[from, to), whole samples. */
+    private void normalizeInput(double[] in, int from, int to) {
         if (inputMean == null) {
             return;
         }
         int f = inputSize();
-        for (int i = 0; i < in.length; i++) {
+        for (int i = from; i < to; i++) {
             int k = i % f;
             double m = inputMean.length == 1 ? inputMean[0] : inputMean[k];
             double s = inputStd.length == 1 ? inputStd[0] : inputStd[k];
@@ -321,24 +342,19 @@ public final class Mlp {
         }
     }
 
+    /**
+     * How many parts a pass over n samples is cut into: the kernel's threads when the pass is worth
+     * it. Each part runs every layer on its own samples, so a pass hands work to the kernel's
+     * threads once, not once per product; samples never mix, so the bits do not depend on the cut.
+     */
+    private int parts(int n) {
+        return Math.max(1, Math.min(n, mm.parts(2.0 * n * layout.size())));
+    }
+
     /** Forward pass; returns the mean loss and leaves dL/dlogits in the last delta. */
     public double forward(Pass p) {
-        for (int i = 0; i < layers.length; i++) {
-            Layer l = layers[i];
-            mm.multiply(l.weight, false, p.h[i], false, p.a[i]);
-            boolean hidden = i < layers.length - 1;
-            R064Store a = p.a[i];
-            // With ReLU the bias, the rounding and the activation are one pass (the maximum of a
-            // float32 and zero is a float32, so h needs no rounding of its own).
-            double[] relu = hidden && activation == Activation.RELU ? p.h[i + 1].data : null;
-            Elementwise.addBias(a.data, l.bias.data, a.getRowDim(), a.getColDim(), f32(), relu);
-            if (hidden && relu == null) {
-                activate(a.data, p.h[i + 1].data);
-                if (f32()) {
-                    Dtype.F32.round(p.h[i + 1].data);
-                }
-            }
-        }
+        int parts = parts(p.n);
+        mm.forEachPart(parts, t -> forward(p, MatMul.partStart(p.n, parts, t), MatMul.partStart(p.n, parts, t + 1)));
         R064Store z = p.logits();
         p.loss = loss.lossAndGradient(z.data, z.getRowDim(), p.labels, p.n, p.delta[layers.length - 1].data);
         if (f32()) {
@@ -347,20 +363,26 @@ public final class Mlp {
         return p.loss;
     }
 
-    /** h = f(a) for activations other than ReLU. */
-    private void activate(double[] a, double[] h) {
-        for (int k = 0; k < a.length; k++) {
-            h[k] = activation.apply(a[k]);
-        }
-    }
-
-    /** d *= f'(a), elementwise; ReLU's is a mask, on vectors (its branch is unpredictable). */
-    private void multiplyByDerivative(double[] d, double[] a) {
-        if (activation == Activation.RELU) {
-            Elementwise.reluMask(d, a, d.length);
-        } else {
-            for (int k = 0; k < d.length; k++) {
-                d[k] *= activation.derivative(a[k]);
+    /** Every layer on samples [from, to). */
+    private void forward(Pass p, int from, int to) {
+        for (int i = 0; i < layers.length; i++) {
+            Layer l = layers[i];
+            mm.multiplyColumns(l.weight, false, p.h[i], false, p.a[i], from, to);
+            boolean hidden = i < layers.length - 1;
+            R064Store a = p.a[i];
+            int rows = a.getRowDim();
+            // With ReLU the bias, the rounding and the activation are one pass (the maximum of a
+            // float32 and zero is a float32, so h needs no rounding of its own).
+            double[] relu = hidden && activation == Activation.RELU ? p.h[i + 1].data : null;
+            Elementwise.addBias(a.data, l.bias.data, rows, from, to, f32(), relu);
+            if (hidden && relu == null) {
+                double[] h = p.h[i + 1].data;
+                for (int k = from * rows; k < to * rows; k++) {
+                    h[k] = activation.apply(a.data[k]);
+                }
+                if (f32()) {
+                    Dtype.F32.round(h, from * rows, to * rows);
+                }
             }
         }
     }
@@ -368,43 +390,70 @@ public final class Mlp {
     /**
      * Backward pass after {@link #forward}: deltas along the chosen path (the path decides the
      * signal entering each layer), then parameter gradients into g (if not null) and the
-     * pixel-space input gradient (if asked).
+     * pixel-space input gradient (if asked). Deltas and the input gradient are cut by samples,
+     * gradients by their columns (input features), among the kernel's threads.
      */
     public void backward(Pass p, BackwardPath path, Gradients g, boolean inputGradient) {
-        int last = layers.length - 1;
-        for (int i = last; i > 0; i--) {
-            path.propagate(this, p, i, p.delta[i - 1]);
-            multiplyByDerivative(p.delta[i - 1].data, p.a[i - 1].data);
-            if (f32() && activation != Activation.RELU) { // ReLU keeps or zeroes a float32
-                Dtype.F32.round(p.delta[i - 1].data);
-            }
-        }
+        int parts = parts(p.n);
+        mm.forEachPart(parts, t -> backward(p, path, inputGradient,
+                MatMul.partStart(p.n, parts, t), MatMul.partStart(p.n, parts, t + 1)));
         if (g != null) {
-            for (int i = 0; i <= last; i++) {
-                mm.multiply(p.delta[i], false, p.h[i], true, g.weight[i]);
-                rowSums(p.delta[i], g.bias[i].data);
-                mm.dtype().round(g.bias[i].data);
+            mm.forEachPart(parts, t -> gradients(p, g, parts, t));
+        }
+    }
+
+    /** Deltas along the path, and the input gradient if asked, for samples [from, to). */
+    private void backward(Pass p, BackwardPath path, boolean inputGradient, int from, int to) {
+        for (int i = layers.length - 1; i > 0; i--) {
+            R064Store d = p.delta[i - 1];
+            path.propagate(this, p, i, d, from, to);
+            int rows = d.getRowDim();
+            if (activation == Activation.RELU) { // a mask on vectors (its branch is unpredictable); keeps or zeroes a float32
+                Elementwise.reluMask(d.data, p.a[i - 1].data, from * rows, to * rows);
+            } else {
+                double[] a = p.a[i - 1].data;
+                for (int k = from * rows; k < to * rows; k++) {
+                    d.data[k] *= activation.derivative(a[k]);
+                }
+                if (f32()) {
+                    Dtype.F32.round(d.data, from * rows, to * rows);
+                }
             }
         }
         if (inputGradient) {
-            path.propagate(this, p, 0, p.inputGradient);
+            path.propagate(this, p, 0, p.inputGradient, from, to);
             if (inputStd != null) {
                 double[] x = p.inputGradient.data;
                 int f = inputSize();
-                for (int i = 0; i < x.length; i++) {
+                for (int i = from * f; i < to * f; i++) {
                     x[i] /= inputStd.length == 1 ? inputStd[0] : inputStd[i % f];
                 }
-                mm.dtype().round(x);
+                mm.dtype().round(x, from * f, to * f);
             }
         }
     }
 
-    static void rowSums(R064Store m, double[] out) {
+    /** Part t of the parameter gradients: its share of every weight gradient's columns and bias gradient's rows. */
+    private void gradients(Pass p, Gradients g, int parts, int t) {
+        for (int i = 0; i < layers.length; i++) {
+            int in = layers[i].in();
+            int out = layers[i].out();
+            mm.multiplyColumns(p.delta[i], false, p.h[i], true, g.weight[i],
+                    MatMul.partStart(in, parts, t), MatMul.partStart(in, parts, t + 1));
+            int r0 = MatMul.partStart(out, parts, t);
+            int r1 = MatMul.partStart(out, parts, t + 1);
+            rowSums(p.delta[i], g.bias[i].data, r0, r1);
+            mm.dtype().round(g.bias[i].data, r0, r1);
+        }
+    }
+
+    /** out[r] = the sum of row r of m, for rows [from, to), columns added in order. */
+    static void rowSums(R064Store m, double[] out, int from, int to) {
         int rows = m.getRowDim();
-        Arrays.fill(out, 0);
+        Arrays.fill(out, from, to, 0);
         double[] d = m.data;
         for (int j = 0, o = 0; j < m.getColDim(); j++, o += rows) {
-            for (int k = 0; k < rows; k++) {
+            for (int k = from; k < to; k++) {
                 out[k] += d[o + k];
             }
         }

@@ -67,9 +67,9 @@ final class VectorElementwise implements Elementwise.Ops {
     }
 
     @Override
-    public void addBias(double[] a, double[] bias, int rows, int cols, boolean f32, double[] relu) {
+    public void addBias(double[] a, double[] bias, int rows, int fromColumn, int toColumn, boolean f32, double[] relu) {
         int up = D.loopBound(rows);
-        for (int j = 0, o = 0; j < cols; j++, o += rows) {
+        for (int j = fromColumn, o = fromColumn * rows; j < toColumn; j++, o += rows) {
             int k = 0;
             for (; k < up; k += L) {
                 DoubleVector s = DoubleVector.fromArray(D, a, o + k).add(DoubleVector.fromArray(D, bias, k));

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -124,15 +125,15 @@ public final class VectorMatMul implements MatMul {
             return;
         }
         Call call = CALLS.get();
-        Blocks p = (dtype == Dtype.F64 ? call.product : call.floatProduct())
-                .set(a.data, transposeA, b.data, transposeB, c.data, m, n, k);
-        int parts = 2.0 * m * n * k < PARALLEL_FLOPS ? 1 : threads;
+        Blocks p = call.blocks(dtype).set(a.data, transposeA, b.data, transposeB, c.data, m, n, k);
+        int parts = parts(2.0 * m * n * k);
         // Split the larger of m and n, so the operand every thread packs in full is the smaller one.
         boolean splitRows = m >= n;
         int tiles = splitRows ? ceilDiv(m, p.mr()) : ceilDiv(n, NR);
         parts = Math.min(parts, tiles);
-        // Another caller holding the helpers computes its product alone: the tiles, hence the bits, are the same.
-        if (parts == 1 || !team.lock.tryLock()) {
+        // Another caller holding the helpers, or a part of this kernel's forEachPart, computes its
+        // product alone: the tiles, hence the bits, are the same.
+        if (parts == 1 || team.lock.isHeldByCurrentThread() || !team.lock.tryLock()) {
             p.run(0, m, 0, n);
             return;
         }
@@ -147,12 +148,80 @@ public final class VectorMatMul implements MatMul {
         }
     }
 
+    @Override
+    public void multiplyColumns(R064Store a, boolean transposeA, R064Store b, boolean transposeB, R064Store c,
+                                int from, int to) {
+        MatMul.checkShapes(a, transposeA, b, transposeB, c);
+        int m = c.getRowDim();
+        int n = c.getColDim();
+        int k = transposeA ? a.getRowDim() : a.getColDim();
+        if (from < 0 || to > n || from > to) {
+            throw new IllegalArgumentException("columns " + from + ".." + to + " are not within 0.." + n);
+        }
+        if (m == 0 || from == to) {
+            return;
+        }
+        if (k == 0) {
+            java.util.Arrays.fill(c.data, from * m, to * m, 0.0);
+            return;
+        }
+        // Each element of c is one chain of k-blocks whatever tile computes it, so a column range
+        // gets the bits the whole product gives those columns.
+        CALLS.get().blocks(dtype).set(a.data, transposeA, b.data, transposeB, c.data, m, n, k).run(0, m, from, to);
+    }
+
+    @Override
+    public int parts(double flops) {
+        return flops < PARALLEL_FLOPS ? 1 : threads;
+    }
+
+    @Override
+    public void forEachPart(int parts, IntConsumer part) {
+        if (parts < 1 || parts > threads) {
+            throw new IllegalArgumentException("parts must be within 1.." + threads + ", got " + parts);
+        }
+        // Nested (a part cutting its work again) or beside another caller: all parts here, in order.
+        if (parts == 1 || team.lock.isHeldByCurrentThread() || !team.lock.tryLock()) {
+            for (int t = 0; t < parts; t++) {
+                part.accept(t);
+            }
+            return;
+        }
+        try {
+            Indexed[] jobs = CALLS.get().indexed(parts);
+            for (int t = 0; t < parts; t++) {
+                jobs[t].set(part, t);
+            }
+            team.run(jobs, parts);
+        } finally {
+            team.lock.unlock();
+        }
+    }
+
+    /** Part t of a forEachPart. */
+    private static final class Indexed implements Runnable {
+
+        private IntConsumer part;
+        private int t;
+
+        void set(IntConsumer part, int t) {
+            this.part = part;
+            this.t = t;
+        }
+
+        @Override
+        public void run() {
+            part.accept(t);
+        }
+    }
+
     /** A calling thread's product and parts. */
     private static final class Call {
 
         final Product product = new Product();
         private FloatProduct floatProduct;
         private Part[] parts = new Part[0];
+        private Indexed[] indexed = new Indexed[0];
 
         /** Made on first use: a thread that only multiplies in float64 holds no float32 buffers. */
         FloatProduct floatProduct() {
@@ -162,15 +231,30 @@ public final class VectorMatMul implements MatMul {
             return floatProduct;
         }
 
+        Blocks blocks(Dtype dtype) {
+            return dtype == Dtype.F64 ? product : floatProduct();
+        }
+
+        Indexed[] indexed(int count) {
+            indexed = atLeast(indexed, count, Indexed::new);
+            return indexed;
+        }
+
         Part[] parts(int count) {
-            if (parts.length < count) {
-                Part[] grown = java.util.Arrays.copyOf(parts, count);
-                for (int t = parts.length; t < count; t++) {
-                    grown[t] = new Part();
-                }
-                parts = grown;
-            }
+            parts = atLeast(parts, count, Part::new);
             return parts;
+        }
+
+        /** jobs, grown to count with new ones if shorter: a thread's jobs are made once and reused. */
+        private static <T> T[] atLeast(T[] jobs, int count, java.util.function.Supplier<T> make) {
+            if (jobs.length >= count) {
+                return jobs;
+            }
+            T[] grown = java.util.Arrays.copyOf(jobs, count);
+            for (int t = jobs.length; t < count; t++) {
+                grown[t] = make.get();
+            }
+            return grown;
         }
     }
 
@@ -220,7 +304,7 @@ public final class VectorMatMul implements MatMul {
         }
 
         /** Runs the parts; the caller holds the lock. */
-        void run(Part[] jobs, int parts) {
+        void run(Runnable[] jobs, int parts) {
             Thread caller = Thread.currentThread();
             for (int t = 1; t < parts; t++) {
                 helpers[t - 1].submit(jobs[t], caller);

@@ -164,6 +164,44 @@ class TrainerTest {
     }
 
     @Test
+    void aStepCutAmongKernelThreadsGivesOneThreadsBits() {
+        // 300-wide layers: the step is large enough to be cut among three threads.
+        for (dev.softalign.nn.Dtype dtype : dev.softalign.nn.Dtype.values()) {
+            for (String name : new String[] {"sgd", "adam"}) {
+                dev.softalign.nn.Mlp[] nets = new dev.softalign.nn.Mlp[2];
+                int[] threads = {1, 3};
+                for (int t = 0; t < 2; t++) {
+                    dev.softalign.nn.MatMul kernel = dev.softalign.nn.MatMul.withThreads(threads[t], dtype);
+                    nets[t] = dev.softalign.nn.Mlp.create(new int[] {300, 300, 10}, dev.softalign.nn.Activation.RELU,
+                            dev.softalign.nn.Loss.CROSS_ENTROPY, new SplittableRandom(8), kernel);
+                    if (t == 1) {
+                        assertEquals(3, kernel.parts(8.0 * nets[t].parameterCount()), "this test cuts its steps");
+                    }
+                    Optimizer opt = Optimizer.parse(name, 0.9, 1e-3, false);
+                    dev.softalign.nn.Gradients g = new dev.softalign.nn.Gradients(nets[t]);
+                    SplittableRandom rng = new SplittableRandom(9);
+                    for (int step = 0; step < 3; step++) {
+                        for (int i = 0; i < g.weight.length; i++) {
+                            for (int j = 0; j < g.weight[i].data.length; j++) {
+                                g.weight[i].data[j] = (float) rng.nextGaussian();
+                            }
+                            for (int j = 0; j < g.bias[i].data.length; j++) {
+                                g.bias[i].data[j] = (float) rng.nextGaussian();
+                            }
+                        }
+                        opt.step(nets[t], g, 0.01);
+                        new Backprop().afterStep(nets[t], g, 0.01, 0);
+                    }
+                }
+                assertArrayEquals(nets[0].parameters(), nets[1].parameters(), 0.0, dtype + " " + name);
+                for (int i = 0; i < nets[1].layerCount(); i++) {
+                    assertArrayEquals(nets[1].layer(i).weight.data, nets[1].layer(i).feedback.data, 0.0, "bp ties B to W");
+                }
+            }
+        }
+    }
+
+    @Test
     void adamFirstStepMovesByLearningRate() {
         Optimizer.Adam adam = new Optimizer.Adam(0.9, 0.999, 1e-8, 0);
         double[] w = {1, -2};

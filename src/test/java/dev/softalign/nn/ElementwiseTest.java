@@ -74,7 +74,7 @@ class ElementwiseTest {
             double[] a = mixed(length, rng);
             double[] expected = d.clone();
             Elementwise.SCALAR.reluMask(expected, a, 0, length);
-            Elementwise.reluMask(d, a, length);
+            Elementwise.reluMask(d, a, 0, length);
             assertArrayEquals(expected, d, "relu mask, length " + length);
             for (int i = 0; i < length; i++) {
                 assertEquals(a[i] > 0 ? expected[i] : 0.0, d[i], 0);
@@ -97,12 +97,13 @@ class ElementwiseTest {
         SplittableRandom rng = new SplittableRandom(12);
         for (int rows = 1; rows <= 19; rows += 3) {
             for (boolean f32 : new boolean[] {false, true}) {
-                int cols = 3;
+                // Columns 1..3 of 4: the first is left as it was.
+                int cols = 4;
                 double[] a = mixed(rows * cols, rng);
                 double[] bias = mixed(rows, rng);
                 double[] want = a.clone();
                 double[] wantRelu = new double[a.length];
-                for (int j = 0; j < cols; j++) {
+                for (int j = 1; j < cols; j++) {
                     for (int k = 0; k < rows; k++) {
                         double s = a[j * rows + k] + bias[k];
                         want[j * rows + k] = f32 ? (float) s : s;
@@ -111,9 +112,9 @@ class ElementwiseTest {
                 }
                 double[] scalar = a.clone();
                 double[] scalarRelu = new double[a.length];
-                Elementwise.SCALAR.addBias(scalar, bias, rows, cols, f32, scalarRelu);
+                Elementwise.SCALAR.addBias(scalar, bias, rows, 1, cols, f32, scalarRelu);
                 double[] relu = new double[a.length];
-                Elementwise.addBias(a, bias, rows, cols, f32, relu);
+                Elementwise.addBias(a, bias, rows, 1, cols, f32, relu);
                 String where = rows + " rows, f32 " + f32;
                 assertArrayEquals(want, a, where);
                 assertArrayEquals(wantRelu, relu, where);
