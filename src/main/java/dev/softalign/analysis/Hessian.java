@@ -54,7 +54,8 @@ public final class Hessian implements LinearOperator {
     private final boolean[] active;
     private final R064Store[] gw;
     private final R064Store[] gw2;
-    private final double[] gb;
+    /** Per layer (parts of a product work on different layers at once): the bias block's R-gradient. */
+    private final double[][] gb;
     private final Map<Integer, Buffers> buffers = new HashMap<>();
     /** One state per chunk when cached, else one per chunk size (re-prepared as chunks come). */
     private final ChunkState[] cached;
@@ -132,17 +133,16 @@ public final class Hessian implements LinearOperator {
         gw = new R064Store[layers];
         gw2 = new R064Store[layers];
         active = new boolean[layers];
-        int maxOut = 0;
+        gb = new double[layers][];
         for (int i = 0; i < layers; i++) {
             Layer l = net.layer(i);
             v[i] = R064Store.FACTORY.make(l.out(), l.in());
             c[i] = R064Store.FACTORY.make(l.out(), 1);
             gw[i] = R064Store.FACTORY.make(l.out(), l.in());
             gw2[i] = R064Store.FACTORY.make(l.out(), l.in());
-            maxOut = Math.max(maxOut, l.out());
+            gb[i] = new double[l.out()];
         }
         dim = layout.size();
-        gb = new double[maxOut];
         long perSample = 2L * net.inputSize();
         for (int i = 0; i < layers; i++) {
             perSample += 3L * net.layer(i).out() + (curved ? net.layer(i).in() : 0);
@@ -326,101 +326,134 @@ public final class Hessian implements LinearOperator {
         return st;
     }
 
+    /**
+     * Adds weight times chunk k's mean-loss HVP into out. The R-pass runs on the chunk's samples cut
+     * among the kernel's threads (samples do not interact until the gradients sum over them), then
+     * the gradients are cut by their columns (input features) and rows: one hand-off each, and the
+     * bits of one thread.
+     */
     private void accumulate(int k, double weight, double[] out, int block) {
         int n = size(k);
         Buffers b = buffers.computeIfAbsent(n, m -> new Buffers(net, m));
         ChunkState st = prepare(k);
         Pass p = st.net.pass(n);
+        int lowest = Math.max(block, 0);
+        int top = block >= 0 ? block + 1 : net.layerCount();
+        // A product costs about three passes' flops (forward, backward, gradients) of 2 n dim each.
+        int parts = Math.max(1, Math.min(n, mm.parts(6.0 * n * dim)));
+        mm.forEachPart(parts, t -> rPass(b, st, p, lowest, MatMul.partStart(n, parts, t), MatMul.partStart(n, parts, t + 1)));
+        mm.forEachPart(parts, t -> rGradients(b, p, weight, out, lowest, top, parts, t));
+    }
+
+    /** The R-pass, forward then backward down to layer lowest, on samples [from, to) of the chunk. */
+    private void rPass(Buffers b, ChunkState st, Pass p, int lowest, int from, int to) {
         int layers = net.layerCount();
         int last = layers - 1;
         Activation act = net.activation();
         // Forward: directional derivatives of the pre-activations and activations.
         boolean zero = true; // whether R{h_i} is still identically zero
         for (int i = 0; i < layers; i++) {
-            double[] ra = b.ra[i].data;
+            R064Store ra = b.ra[i];
+            int lo = from * ra.getRowDim();
+            int hi = to * ra.getRowDim();
             if (active[i]) {
-                mm.multiply(v[i], false, p.activation(i), false, b.ra[i]);
-                addColumns(b.ra[i], c[i].data);
+                mm.multiplyColumns(v[i], false, p.activation(i), false, ra, from, to);
+                addColumns(ra, c[i].data, from, to);
             } else {
-                Arrays.fill(ra, 0);
+                Arrays.fill(ra.data, lo, hi, 0);
             }
             if (!zero) {
-                mm.multiply(net.layer(i).weight, false, b.rh[i], false, b.tmpOut[i]);
-                add(ra, b.tmpOut[i].data);
+                mm.multiplyColumns(net.layer(i).weight, false, b.rh[i], false, b.tmpOut[i], from, to);
+                add(ra.data, b.tmpOut[i].data, lo, hi);
             }
             zero &= !active[i];
             if (i < last) {
                 double[] a = p.preActivation(i).data;
                 double[] rh = b.rh[i + 1].data;
-                for (int q = 0; q < rh.length; q++) {
-                    rh[q] = act.derivative(a[q]) * ra[q];
+                for (int q = lo; q < hi; q++) {
+                    rh[q] = act.derivative(a[q]) * ra.data[q];
                 }
             }
         }
         // Backward: directional derivatives of the deltas.
         R064Store z = p.logits();
-        net.loss().hessianTimes(z.data, z.getRowDim(), n, b.ra[last].data, b.rd[last].data);
-        int lowest = Math.max(block, 0);
+        net.loss().hessianTimes(z.data, z.getRowDim(), p.n, b.ra[last].data, b.rd[last].data, from, to);
         for (int i = last; i > lowest; i--) {
             R064Store prev = b.rd[i - 1];
-            mm.multiply(net.layer(i).weight, true, b.rd[i], false, prev);
+            int lo = from * prev.getRowDim();
+            int hi = to * prev.getRowDim();
+            mm.multiplyColumns(net.layer(i).weight, true, b.rd[i], false, prev, from, to);
             if (active[i]) {
-                mm.multiply(v[i], true, p.delta(i), false, b.tmpIn[i]);
-                add(prev.data, b.tmpIn[i].data);
+                mm.multiplyColumns(v[i], true, p.delta(i), false, b.tmpIn[i], from, to);
+                add(prev.data, b.tmpIn[i].data, lo, hi);
             }
             double[] d = prev.data;
             double[] a = p.preActivation(i - 1).data;
             if (curved) {
                 double[] back = st.back[i].data;
                 double[] ra = b.ra[i - 1].data;
-                for (int q = 0; q < d.length; q++) {
+                for (int q = lo; q < hi; q++) {
                     d[q] = d[q] * act.derivative(a[q]) + back[q] * act.second(a[q]) * ra[q];
                 }
             } else {
-                for (int q = 0; q < d.length; q++) {
+                for (int q = lo; q < hi; q++) {
                     d[q] *= act.derivative(a[q]);
                 }
             }
         }
-        // Directional derivatives of the parameter gradients, weighted into out.
-        for (int i = lowest; i < (block >= 0 ? block + 1 : layers); i++) {
-            mm.multiply(b.rd[i], false, p.activation(i), true, gw[i]);
+    }
+
+    /**
+     * Part t of the directional derivatives of the parameter gradients of layers [lowest, top),
+     * weighted into out: its share of each weight block's columns and each bias block's rows.
+     */
+    private void rGradients(Buffers b, Pass p, double weight, double[] out, int lowest, int top, int parts, int t) {
+        for (int i = lowest; i < top; i++) {
+            int rows = b.rd[i].getRowDim();
+            int in = net.layer(i).in();
+            int c0 = MatMul.partStart(in, parts, t);
+            int c1 = MatMul.partStart(in, parts, t + 1);
+            mm.multiplyColumns(b.rd[i], false, p.activation(i), true, gw[i], c0, c1);
             if (i > 0) {
-                mm.multiply(p.delta(i), false, b.rh[i], true, gw2[i]);
-                add(gw[i].data, gw2[i].data);
+                mm.multiplyColumns(p.delta(i), false, b.rh[i], true, gw2[i], c0, c1);
+                add(gw[i].data, gw2[i].data, c0 * rows, c1 * rows);
             }
             double[] g = gw[i].data;
             int o = layout.weightOffset(i);
-            for (int q = 0; q < g.length; q++) {
+            for (int q = c0 * rows; q < c1 * rows; q++) {
                 out[o + q] += weight * g[q];
             }
-            int rows = b.rd[i].getRowDim();
-            Arrays.fill(gb, 0, rows, 0);
+            int r0 = MatMul.partStart(rows, parts, t);
+            int r1 = MatMul.partStart(rows, parts, t + 1);
+            double[] sums = gb[i];
+            Arrays.fill(sums, r0, r1, 0);
             double[] rd = b.rd[i].data;
-            for (int j = 0, col = 0; j < n; j++, col += rows) {
-                for (int r = 0; r < rows; r++) {
-                    gb[r] += rd[col + r];
+            for (int j = 0, col = 0; j < p.n; j++, col += rows) {
+                for (int r = r0; r < r1; r++) {
+                    sums[r] += rd[col + r];
                 }
             }
             o = layout.biasOffset(i);
-            for (int r = 0; r < rows; r++) {
-                out[o + r] += weight * gb[r];
+            for (int r = r0; r < r1; r++) {
+                out[o + r] += weight * sums[r];
             }
         }
     }
 
-    private static void addColumns(R064Store m, double[] col) {
+    /** m[:, j] += col for columns [from, to). */
+    private static void addColumns(R064Store m, double[] col, int from, int to) {
         int rows = m.getRowDim();
         double[] d = m.data;
-        for (int j = 0, o = 0; j < m.getColDim(); j++, o += rows) {
+        for (int j = from, o = from * rows; j < to; j++, o += rows) {
             for (int r = 0; r < rows; r++) {
                 d[o + r] += col[r];
             }
         }
     }
 
-    private static void add(double[] y, double[] x) {
-        for (int q = 0; q < y.length; q++) {
+    /** y[from, to) += x[from, to). */
+    private static void add(double[] y, double[] x, int from, int to) {
+        for (int q = from; q < to; q++) {
             y[q] += x[q];
         }
     }

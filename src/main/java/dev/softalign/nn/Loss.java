@@ -27,9 +27,9 @@ public enum Loss {
         }
 
         @Override
-        public void hessianTimes(double[] z, int classes, int n, double[] rz, double[] out) {
+        public void hessianTimes(double[] z, int classes, int n, double[] rz, double[] out, int from, int to) {
             // d2L/dz2 per sample is (diag(p) - p p^T)/n.
-            for (int j = 0; j < n; j++) {
+            for (int j = from; j < to; j++) {
                 int o = j * classes;
                 double logSum = logSumExp(z, o, classes);
                 double dot = 0;
@@ -61,9 +61,9 @@ public enum Loss {
         }
 
         @Override
-        public void hessianTimes(double[] z, int classes, int n, double[] rz, double[] out) {
+        public void hessianTimes(double[] z, int classes, int n, double[] rz, double[] out, int from, int to) {
             double scale = 2.0 / ((double) n * classes);
-            for (int i = 0; i < classes * n; i++) {
+            for (int i = from * classes; i < to * classes; i++) {
                 out[i] = scale * rz[i];
             }
         }
@@ -85,7 +85,12 @@ public enum Loss {
     public abstract double lossAndGradient(double[] z, int classes, int[] labels, int n, double[] grad);
 
     /** out = (d2L/dz2) rz, the loss's Hessian with respect to the logits applied to rz (batch-mean scaling). */
-    public abstract void hessianTimes(double[] z, int classes, int n, double[] rz, double[] out);
+    public void hessianTimes(double[] z, int classes, int n, double[] rz, double[] out) {
+        hessianTimes(z, classes, n, rz, out, 0, n);
+    }
+
+    /** As {@link #hessianTimes(double[], int, int, double[], double[])} for samples [from, to) of the n only. */
+    public abstract void hessianTimes(double[] z, int classes, int n, double[] rz, double[] out, int from, int to);
 
     /** log(sum_k exp(z[o+k])) over one sample's logits, shifted by the maximum so exp cannot overflow. */
     static double logSumExp(double[] z, int o, int classes) {

@@ -105,6 +105,37 @@ class HessianTest {
         assertEquals(3, h.products());
     }
 
+    @ParameterizedTest
+    @MethodSource("cases")
+    void productsCutAmongKernelThreadsGiveOneThreadsBits(Activation act, Loss loss) {
+        // Large enough that a 3-thread kernel cuts the R-pass by samples and the gradients by columns.
+        int[] sizes = {60, 50, 40, 10};
+        Dataset d = data(70, 60, 10, 12);
+        // Two and three threads: the parts cut each layer's rows differently, and reach layers at different times.
+        int[] threads = {1, 2, 3};
+        double[][] results = new double[3][];
+        double[][] blocks = new double[3][];
+        for (int t = 0; t < 3; t++) {
+            SplittableRandom rng = new SplittableRandom(11);
+            dev.softalign.nn.MatMul kernel = dev.softalign.nn.MatMul.withThreads(threads[t]);
+            Mlp net = Mlp.create(sizes, act, loss, rng, kernel);
+            Hessian h = Hessian.of(net, d, 35); // two chunks
+            assertEquals(threads[t], kernel.parts(6.0 * 35 * h.dimension()), "this test cuts its products");
+            double[] v = Lanczos.gaussian(h.dimension(), new SplittableRandom(2));
+            results[t] = h.times(v);
+            for (int again = 0; again < 50; again++) { // parts race, if they do, by timing: look more than once
+                assertArrayEquals(results[t], h.times(v), 0.0, act + " " + loss + ", " + threads[t] + " threads, again");
+            }
+            LinearOperator block = h.layer(1);
+            double[] u = java.util.Arrays.copyOfRange(v, h.layerOffset(1), h.layerOffset(1) + h.layerSize(1));
+            blocks[t] = block.times(u);
+        }
+        for (int t = 1; t < 3; t++) {
+            assertArrayEquals(results[0], results[t], 0.0, act + " " + loss + ", " + threads[t] + " threads");
+            assertArrayEquals(blocks[0], blocks[t], 0.0, act + " " + loss + ", " + threads[t] + " threads, layer 1's block");
+        }
+    }
+
     @Test
     void chunkingDoesNotChangeTheProduct() {
         Mlp net = smallNet(Activation.TANH, Loss.CROSS_ENTROPY, new int[] {5, 4, 3}, 8);
