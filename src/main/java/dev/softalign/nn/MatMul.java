@@ -13,6 +13,11 @@ import org.ojalgo.matrix.store.R064Store;
  * ({@link #withThreads}) and hands each cell's kernel to that cell's network. The thread count
  * never changes a bit of the result.
  *
+ * <p>The same threads serve work cut coarser than one product ({@link #forEachPart}): a pass over
+ * a batch cuts its samples among them once and runs every layer's products on its own columns
+ * ({@link #multiplyColumns}), so a training step hands work to the helpers a few times instead of
+ * once per product, and the elementwise passes between products run in parallel too.
+ *
  * <p>A kernel computes in one {@link Dtype}: float64 by default, or float32 ({@link #get(Dtype)},
  * {@link #withThreads(int, Dtype)}), which rounds op(a) and op(b) to float32, sums in float32 and
  * leaves float32 values in c. Each precision has its own determinism guarantee: the same bits
