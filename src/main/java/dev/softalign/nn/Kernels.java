@@ -13,8 +13,8 @@ final class Kernels {
     private static final BiFunction<Integer, Dtype, MatMul> VECTOR = vectorFactory();
     /** Built on first use: a command that never multiplies starts no kernel threads. */
     private static final Map<Dtype, MatMul> COMMAND_DEFAULT = new EnumMap<>(Dtype.class);
-    /** The precisions whose kernel has been warmed up (or is being). */
-    private static final Map<Dtype, Boolean> WARMED = new EnumMap<>(Dtype.class);
+    /** The precisions whose kernel has been warmed up (or is being), with the thread that does it (null: none ran). */
+    private static final Map<Dtype, Thread> WARMED = new EnumMap<>(Dtype.class);
 
     private Kernels() {
     }
@@ -99,15 +99,34 @@ final class Kernels {
         if ("false".equals(System.getProperty("softalign.warmup"))) {
             return;
         }
+        MatMul single;
+        Thread t;
         synchronized (WARMED) {
-            if (WARMED.put(dtype, Boolean.TRUE) != null) {
+            if (WARMED.containsKey(dtype)) {
                 return;
             }
+            single = VECTOR.apply(1, dtype);
+            t = new Thread(() -> KernelWarmUp.run(single), "softalign-kernel-warmup-" + dtype.id());
+            WARMED.put(dtype, t);
         }
-        MatMul single = VECTOR.apply(1, dtype);
-        Thread t = new Thread(() -> KernelWarmUp.run(single), "softalign-kernel-warmup-" + dtype.id());
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
+    }
+
+    /** Returns once the warm-up of this precision's kernel has ended, if one was started. */
+    static void awaitWarmUp(Dtype dtype) {
+        Thread t;
+        synchronized (WARMED) {
+            t = WARMED.get(dtype);
+        }
+        if (t == null) {
+            return;
+        }
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

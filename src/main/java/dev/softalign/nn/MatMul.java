@@ -115,6 +115,15 @@ public interface MatMul {
         return Kernels.withThreads(threads, dtype);
     }
 
+    /**
+     * Returns once the background compilation of this precision's vector kernel ({@link
+     * KernelWarmUp}, started with the first kernel of the precision) has ended; at once if none
+     * runs. For measurements of steady state, which would otherwise share the cores with it.
+     */
+    static void awaitWarmUp(Dtype dtype) {
+        Kernels.awaitWarmUp(dtype);
+    }
+
     /** The float64 kernel that runs on any JVM (ojalgo's multiply). */
     static MatMul portable() {
         return Kernels.PORTABLE;

@@ -51,4 +51,14 @@ class KernelWarmUpTest {
         KernelWarmUp.run(counting);
         assertTrue(calls[0] == 3 * KernelWarmUp.ROUNDS, "calls " + calls[0]);
     }
+
+    @Test
+    void awaitingTheWarmUpReturnsOnceItsThreadHasEnded() {
+        MatMul.withThreads(1, Dtype.F32); // starts the float32 warm-up if nothing has yet
+        MatMul.awaitWarmUp(Dtype.F32);
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            assertTrue(!t.getName().equals("softalign-kernel-warmup-f32"), "the warm-up thread still runs: " + t);
+        }
+        MatMul.awaitWarmUp(Dtype.F32); // and at once when it has
+    }
 }
