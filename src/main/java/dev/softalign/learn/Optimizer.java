@@ -35,7 +35,7 @@ public abstract class Optimizer {
         return steps;
     }
 
-    /** Parameter names per layer, built once: the training loop allocates nothing per step. */
+    /** Parameter names per layer, built once: a step builds no strings. */
     private String[][] names = new String[0][];
 
     /**
