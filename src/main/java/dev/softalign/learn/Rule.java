@@ -31,6 +31,14 @@ public interface Rule {
     default void afterStep(Mlp net, Gradients g, double lr, double weightDecay) {
     }
 
+    /**
+     * Called before anything outside the training steps reads the network (an epoch's metrics and
+     * angles, listeners, checkpoints, the trained model): a rule that keeps B in step with W only
+     * for those readers brings it up to date here rather than after every step.
+     */
+    default void settle(Mlp net) {
+    }
+
     /** Whether a one-time soft alignment of B and W is meaningful for this rule. */
     default boolean alignable() {
         return false;

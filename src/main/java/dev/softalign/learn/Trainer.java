@@ -211,6 +211,7 @@ public final class Trainer {
                     listeners.get(k).step(epoch, s + 1, loss);
                 }
             }
+            rule.settle(net);
             double seconds = (System.nanoTime() - start) / 1e9;
             Evaluation test = Evaluation.of(net, data.test());
             EpochMetrics m = new EpochMetrics(epoch, lr, lossSum / n, (double) correct / n, test.loss(), test.accuracy(),
@@ -229,7 +230,11 @@ public final class Trainer {
         return new TrainedModel(net, config, history, out);
     }
 
-    /** One training step: the rule's backward path, optional clipping, the optimiser, the rule's update of B. */
+    /**
+     * One training step: the rule's backward path, optional clipping, the optimiser, the rule's update
+     * of B. Whoever reads B between steps calls the rule's {@link Rule#settle} first (BP ties B to W
+     * only then).
+     */
     public static final class Step {
 
         private final Mlp net;

@@ -45,6 +45,34 @@ class TrainerTest {
     }
 
     @Test
+    void backpropagationShowsBEqualToWToEveryReader() throws IOException {
+        // BP ties B to W only when the trainer settles the network, before every reader of an epoch.
+        java.util.List<double[]> measured = new java.util.ArrayList<>();
+        TrainingListener reader = new TrainingListener() {
+            @Override
+            public java.util.Map<String, Double> measure(dev.softalign.nn.Mlp net, int epoch) {
+                for (int i = 0; i < net.layerCount(); i++) {
+                    assertArrayEquals(net.layer(i).weight.data, net.layer(i).feedback.data, 0.0, "epoch " + epoch);
+                }
+                measured.add(net.parameters());
+                return java.util.Map.of();
+            }
+        };
+        TrainedModel run = Trainer.of(config().rule("bp").align(null), DATA).out(tmp.resolve("bp")).listener(reader).run();
+        assertEquals(4, measured.size(), "epochs 0 to 3");
+        for (EpochMetrics m : run.history()) {
+            for (double angle : m.anglesDegrees()) {
+                assertEquals(0.0, angle, 1e-6, "epoch " + m.epoch());
+            }
+        }
+        ModelFile.Saved saved = ModelFile.load(tmp.resolve("bp/model.safetensors"));
+        for (int i = 0; i < saved.net().layerCount(); i++) {
+            assertArrayEquals(saved.net().layer(i).weight.data, saved.net().layer(i).feedback.data, 0.0, "saved layer " + i);
+            assertArrayEquals(run.net().layer(i).weight.data, run.net().layer(i).feedback.data, 0.0, "returned layer " + i);
+        }
+    }
+
+    @Test
     void resumeContinuesBitForBit() throws IOException {
         Trainer.of(config(), DATA).out(tmp.resolve("full")).run();
         // Simulate a crash after epoch 1 of the same 3-epoch run (the cosine schedule spans all 3).
@@ -190,8 +218,8 @@ class TrainerTest {
                             }
                         }
                         opt.step(nets[t], g, 0.01);
-                        new Backprop().afterStep(nets[t], g, 0.01, 0);
                     }
+                    new Backprop().settle(nets[t]);
                 }
                 assertArrayEquals(nets[0].parameters(), nets[1].parameters(), 0.0, dtype + " " + name);
                 for (int i = 0; i < nets[1].layerCount(); i++) {
