@@ -70,7 +70,7 @@ class PartsTest {
     }
 
     @Test
-    void everyPartRunsOnceEachOnItsOwnThreadAndNestedPartsRunInPlace() {
+    void everyPartRunsOncePartZeroOnTheCallerAndNestedCutsRunInPlace() {
         VectorMatMul kernel = new VectorMatMul(3);
         assertEquals(1, kernel.parts(1e3), "small work is not worth a hand-off");
         assertEquals(3, kernel.parts(1e9));
