@@ -33,7 +33,7 @@ public final class Backprop implements Rule {
         tie(net);
     }
 
-    /** Copies every W into its B, cut among the network's kernel threads (a copy per step, memory-bound). */
+    /** Copies every W into its B, cut among the network's kernel threads (a memory-bound copy). */
     public static void tie(Mlp net) {
         MatMul kernel = net.kernel();
         int parts = kernel.parts(net.parameterCount());

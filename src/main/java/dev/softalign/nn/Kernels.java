@@ -13,7 +13,7 @@ final class Kernels {
     private static final BiFunction<Integer, Dtype, MatMul> VECTOR = vectorFactory();
     /** Built on first use: a command that never multiplies starts no kernel threads. */
     private static final Map<Dtype, MatMul> COMMAND_DEFAULT = new EnumMap<>(Dtype.class);
-    /** The precisions whose kernel has been warmed up (or is being), with the thread that does it (null: none ran). */
+    /** The precisions whose kernel has been warmed up (or is being), with the thread that does it. */
     private static final Map<Dtype, Thread> WARMED = new EnumMap<>(Dtype.class);
 
     private Kernels() {
