@@ -3,6 +3,7 @@ package dev.softalign.analysis;
 import dev.softalign.data.Dataset;
 import dev.softalign.nn.Activation;
 import dev.softalign.nn.BackwardPath;
+import dev.softalign.nn.Elementwise;
 import dev.softalign.nn.Gradients;
 import dev.softalign.nn.Layer;
 import dev.softalign.nn.MatMul;
@@ -370,8 +371,12 @@ public final class Hessian implements LinearOperator {
             if (i < last) {
                 double[] a = p.preActivation(i).data;
                 double[] rh = b.rh[i + 1].data;
-                for (int q = lo; q < hi; q++) {
-                    rh[q] = act.derivative(a[q]) * ra.data[q];
+                if (act == Activation.RELU) { // on vectors: the derivative's branch is unpredictable
+                    Elementwise.reluDerivativeTimes(rh, a, ra.data, lo, hi);
+                } else {
+                    for (int q = lo; q < hi; q++) {
+                        rh[q] = act.derivative(a[q]) * ra.data[q];
+                    }
                 }
             }
         }
@@ -395,6 +400,8 @@ public final class Hessian implements LinearOperator {
                 for (int q = lo; q < hi; q++) {
                     d[q] = d[q] * act.derivative(a[q]) + back[q] * act.second(a[q]) * ra[q];
                 }
+            } else if (act == Activation.RELU) {
+                Elementwise.reluDerivativeTimes(d, a, d, lo, hi); // d * f'(a) = f'(a) * d, the same product
             } else {
                 for (int q = lo; q < hi; q++) {
                     d[q] *= act.derivative(a[q]);

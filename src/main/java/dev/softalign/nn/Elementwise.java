@@ -3,8 +3,8 @@ package dev.softalign.nn;
 /**
  * Elementwise loops that C2 (JDK 17) leaves scalar, run on the Vector API where the incubator
  * module is present: rounding to float32 (a loop of casts), and with it the bias add (fused with
- * ReLU) and the SGD momentum update of float32 networks; the ReLU derivative's mask and the sign
- * step of L-inf attacks, alone or fused with the projection and clip (data-dependent branches,
+ * ReLU) and the SGD momentum update of float32 networks; the ReLU derivative's mask (and its
+ * product form, for the Hessian's R-operator) and the sign step of L-inf attacks, alone or fused with the projection and clip (data-dependent branches,
  * mispredicted half the time on gradients).
  * Each lane does the IEEE operation the scalar loop does, so both give the same bits, NaN and
  * signed zeros included; the scalar loops are the definition and the fallback.
@@ -16,6 +16,8 @@ public final class Elementwise {
         void roundToFloat(double[] v, int from, int to);
 
         void reluMask(double[] d, double[] a, int from, int to);
+
+        void reluDerivativeTimes(double[] out, double[] a, double[] x, int from, int to);
 
         void signStep(double[] xa, double[] g, double alpha, int from, int to);
 
@@ -39,6 +41,13 @@ public final class Elementwise {
         public void reluMask(double[] d, double[] a, int from, int to) {
             for (int i = from; i < to; i++) {
                 d[i] = a[i] > 0 ? d[i] : 0.0;
+            }
+        }
+
+        @Override
+        public void reluDerivativeTimes(double[] out, double[] a, double[] x, int from, int to) {
+            for (int i = from; i < to; i++) {
+                out[i] = Activation.RELU.derivative(a[i]) * x[i];
             }
         }
 
@@ -116,6 +125,15 @@ public final class Elementwise {
     /** The ReLU derivative applied to a delta: {@code d[i] = a[i] > 0 ? d[i] : 0} for i in [from, to). */
     public static void reluMask(double[] d, double[] a, int from, int to) {
         OPS.reluMask(d, a, from, to);
+    }
+
+    /**
+     * ReLU's derivative times x, as the R-operator's passes compute it:
+     * {@code out[i] = Activation.RELU.derivative(a[i]) * x[i]} for i in [from, to), the product
+     * itself (so a NaN or infinite x times 0 stays NaN, unlike {@link #reluMask}); out may be x.
+     */
+    public static void reluDerivativeTimes(double[] out, double[] a, double[] x, int from, int to) {
+        OPS.reluDerivativeTimes(out, a, x, from, to);
     }
 
     /** An L-inf ascent step: {@code xa[i] += alpha * Math.signum(g[i])} over [from, to), alpha positive. */

@@ -53,6 +53,7 @@ final class KernelWarmUp {
             boolean f32 = (i & 1) == 0;
             Elementwise.addBias(x, bias, rows, 0, cols, f32, (i & 2) == 0 ? h : null);
             Elementwise.reluMask(y, x, 0, x.length);
+            Elementwise.reluDerivativeTimes(z, y, x, 0, x.length);
             Elementwise.roundToFloat(y, 0, y.length);
             Elementwise.momentum(z, y, buf, 1e-3, 0.9, 0, (i & 2) == 0, (i & 4) == 0, f32, 0, z.length);
             Elementwise.signStep(h, x, 1e-3, 0, h.length);

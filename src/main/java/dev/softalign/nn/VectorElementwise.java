@@ -42,6 +42,19 @@ final class VectorElementwise implements Elementwise.Ops {
     }
 
     @Override
+    public void reluDerivativeTimes(double[] out, double[] a, double[] x, int from, int to) {
+        DoubleVector zero = DoubleVector.zero(D);
+        DoubleVector one = DoubleVector.broadcast(D, 1.0);
+        int i = from;
+        for (int end = from + (to - from) / L * L; i < end; i += L) {
+            // The derivative, 1 or 0, then the same multiplication the scalar loop does.
+            DoubleVector derivative = zero.blend(one, DoubleVector.fromArray(D, a, i).compare(VectorOperators.GT, 0.0));
+            derivative.mul(DoubleVector.fromArray(D, x, i)).intoArray(out, i);
+        }
+        Elementwise.SCALAR.reluDerivativeTimes(out, a, x, i, to);
+    }
+
+    @Override
     public void signStep(double[] xa, double[] g, double alpha, int from, int to) {
         DoubleVector up = DoubleVector.broadcast(D, alpha);
         DoubleVector down = DoubleVector.broadcast(D, -alpha);

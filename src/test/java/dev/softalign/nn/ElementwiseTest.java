@@ -80,6 +80,19 @@ class ElementwiseTest {
                 assertEquals(a[i] > 0 ? expected[i] : 0.0, d[i], 0);
             }
 
+            // The product form: the derivative times x, NaN and infinities included; in place too.
+            double[] x = mixed(length, rng);
+            double[] times = new double[length];
+            Elementwise.reluDerivativeTimes(times, a, x, 0, length);
+            double[] scalarTimes = new double[length];
+            Elementwise.SCALAR.reluDerivativeTimes(scalarTimes, a, x, 0, length);
+            assertArrayEquals(scalarTimes, times, "relu derivative times, length " + length);
+            for (int i = 0; i < length; i++) {
+                assertEquals(Double.doubleToLongBits((a[i] > 0 ? 1.0 : 0.0) * x[i]), Double.doubleToLongBits(times[i]));
+            }
+            Elementwise.reluDerivativeTimes(x, a, x, 0, length);
+            assertArrayEquals(scalarTimes, x, "in place, length " + length);
+
             double[] xa = mixed(length, rng);
             double[] g = mixed(length, rng);
             int from = length / 3;
