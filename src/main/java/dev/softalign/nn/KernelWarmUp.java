@@ -55,6 +55,7 @@ final class KernelWarmUp {
             Elementwise.reluMask(y, x, 0, x.length);
             Elementwise.reluDerivativeTimes(z, y, x, 0, x.length);
             Elementwise.roundToFloat(y, 0, y.length);
+            Elementwise.copyRounded(x, 1, z, 0, x.length - 1);
             Elementwise.momentum(z, y, buf, 1e-3, 0.9, 0, (i & 2) == 0, (i & 4) == 0, f32, 0, z.length);
             Elementwise.signStep(h, x, 1e-3, 0, h.length);
             Elementwise.linfAscent(h, y, 1e-3, x, 0.1, 0, h.length);

@@ -283,12 +283,31 @@ public final class Mlp {
         forEachSampleRange(p, (j0, j1) -> {
             for (int j = j0; j < j1; j++) {
                 int s = order == null ? from + j : order[from + j];
-                System.arraycopy(d.x(), s * f, in, j * f, f);
+                copyInput(d.x(), s * f, in, j * f, f);
                 p.labels[j] = d.labels()[s];
             }
-            normalizeInput(in, j0 * f, j1 * f);
-            mm.dtype().round(in, j0 * f, j1 * f);
+            finishInput(in, j0 * f, j1 * f);
         });
+    }
+
+    /**
+     * Copies input values into a pass; without a normalisation a float32 network rounds them as it
+     * copies (one pass over them, not two).
+     */
+    private void copyInput(double[] src, int srcPos, double[] in, int inPos, int length) {
+        if (inputMean == null && f32()) {
+            Elementwise.copyRounded(src, srcPos, in, inPos, length);
+        } else {
+            System.arraycopy(src, srcPos, in, inPos, length);
+        }
+    }
+
+    /** Normalises and rounds in[from, to) after {@link #copyInput}, where it did not already round. */
+    private void finishInput(double[] in, int from, int to) {
+        if (inputMean != null) {
+            normalizeInput(in, from, to);
+            mm.dtype().round(in, from, to);
+        }
     }
 
     /** Samples [from, to) of a pass. */
@@ -315,9 +334,8 @@ public final class Mlp {
         int f = inputSize();
         double[] in = p.h[0].data;
         forEachSampleRange(p, (j0, j1) -> {
-            System.arraycopy(x, j0 * f, in, j0 * f, (j1 - j0) * f);
-            normalizeInput(in, j0 * f, j1 * f);
-            mm.dtype().round(in, j0 * f, j1 * f);
+            copyInput(x, j0 * f, in, j0 * f, (j1 - j0) * f);
+            finishInput(in, j0 * f, j1 * f);
         });
     }
 

@@ -31,6 +31,17 @@ final class VectorElementwise implements Elementwise.Ops {
     }
 
     @Override
+    public void copyRounded(double[] src, int srcPos, double[] dst, int dstPos, int length) {
+        int i = 0;
+        for (int up = length / L * L; i < up; i += L) {
+            DoubleVector x = DoubleVector.fromArray(D, src, srcPos + i);
+            ((DoubleVector) x.convertShape(VectorOperators.D2F, F, 0).convertShape(VectorOperators.F2D, D, 0))
+                    .intoArray(dst, dstPos + i);
+        }
+        Elementwise.SCALAR.copyRounded(src, srcPos + i, dst, dstPos + i, length - i);
+    }
+
+    @Override
     public void reluMask(double[] d, double[] a, int from, int to) {
         DoubleVector zero = DoubleVector.zero(D);
         int i = from;

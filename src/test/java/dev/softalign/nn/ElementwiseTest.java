@@ -39,6 +39,25 @@ class ElementwiseTest {
     }
 
     @Test
+    void aRoundedCopyIsTheCastOfEachValueAndTouchesNothingElse() {
+        double[] hard = hardValues();
+        SplittableRandom rng = new SplittableRandom(4);
+        for (int length = 0; length <= 67; length++) {
+            double[] src = new double[length + 5];
+            for (int i = 0; i < src.length; i++) {
+                src[i] = i < hard.length ? hard[(i * 5) % hard.length] : rng.nextGaussian() * Math.pow(10, rng.nextInt(-40, 40));
+            }
+            double[] dst = new double[length + 7];
+            java.util.Arrays.fill(dst, 7.0);
+            Elementwise.copyRounded(src, 3, dst, 2, length);
+            for (int i = 0; i < dst.length; i++) {
+                double want = i >= 2 && i < 2 + length ? (float) src[i + 1] : 7.0;
+                assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(dst[i]), "length " + length + ", at " + i);
+            }
+        }
+    }
+
+    @Test
     void aRangeRoundsOnlyItsValuesAndFloat64RoundsNothing() {
         double[] v = {Math.PI, Math.PI, Math.PI, Math.PI, Math.PI, Math.PI, Math.PI, Math.PI, Math.PI, Math.PI};
         Dtype.F64.round(v);
