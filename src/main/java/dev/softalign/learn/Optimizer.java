@@ -63,17 +63,32 @@ public abstract class Optimizer {
             prepare(names[i][1], g.bias[i].data.length);
         }
         MatMul kernel = net.kernel();
-        int parts = kernel.parts(FLOPS_PER_PARAMETER * net.parameterCount());
-        kernel.forEachPart(parts, t -> {
-            for (int i = 0; i < net.layerCount(); i++) {
-                updatePart(names[i][0], net.layer(i).weight.data, g.weight[i].data, lr, parts, t);
-                updatePart(names[i][1], net.layer(i).bias.data, g.bias[i].data, lr, parts, t);
-            }
-        });
+        stepNet = net;
+        stepGradients = g;
+        stepLr = lr;
+        stepParts = kernel.parts(FLOPS_PER_PARAMETER * net.parameterCount());
+        kernel.forEachPart(stepParts, stepPart);
+        stepNet = null;
+        stepGradients = null;
     }
 
-    private void updatePart(String name, double[] w, double[] g, double lr, int parts, int t) {
-        update(name, w, g, lr, MatMul.partStart(w.length, parts, t), MatMul.partStart(w.length, parts, t + 1));
+    /**
+     * The step being cut among the kernel's threads, read by {@link #stepPart}: fields rather than
+     * values captured by a new lambda, so a step allocates nothing.
+     */
+    private Mlp stepNet;
+    private Gradients stepGradients;
+    private double stepLr;
+    private int stepParts;
+    private final java.util.function.IntConsumer stepPart = t -> {
+        for (int i = 0; i < stepNet.layerCount(); i++) {
+            updatePart(names[i][0], stepNet.layer(i).weight.data, stepGradients.weight[i].data, t);
+            updatePart(names[i][1], stepNet.layer(i).bias.data, stepGradients.bias[i].data, t);
+        }
+    };
+
+    private void updatePart(String name, double[] w, double[] g, int t) {
+        update(name, w, g, stepLr, MatMul.partStart(w.length, stepParts, t), MatMul.partStart(w.length, stepParts, t + 1));
     }
 
     /** The whole of one parameter array's update. */

@@ -4,6 +4,7 @@ import dev.softalign.data.Dataset;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import java.util.random.RandomGenerator;
 import org.ojalgo.matrix.store.R064Store;
 
@@ -279,15 +280,24 @@ public final class Mlp {
             throw new IllegalArgumentException(d.name() + " has " + d.classes() + " classes but the model outputs "
                     + outputSize() + " (its features match: " + f + ")");
         }
+        cut.start(p, inputParts(p));
+        cut.data = d;
+        cut.order = order;
+        cut.from = from;
+        mm.forEachPart(cut.parts, cut.loadData);
+        cut.end();
+    }
+
+    /** Samples [j0, j1) of a pass from order[from + j] of a dataset. */
+    private void loadData(Pass p, Dataset d, int[] order, int from, int j0, int j1) {
+        int f = d.features();
         double[] in = p.h[0].data;
-        forEachSampleRange(p, (j0, j1) -> {
-            for (int j = j0; j < j1; j++) {
-                int s = order == null ? from + j : order[from + j];
-                copyInput(d.x(), s * f, in, j * f, f);
-                p.labels[j] = d.labels()[s];
-            }
-            finishInput(in, j0 * f, j1 * f);
-        });
+        for (int j = j0; j < j1; j++) {
+            int s = order == null ? from + j : order[from + j];
+            copyInput(d.x(), s * f, in, j * f, f);
+            p.labels[j] = d.labels()[s];
+        }
+        finishInput(in, j0 * f, j1 * f);
     }
 
     /**
@@ -310,18 +320,9 @@ public final class Mlp {
         }
     }
 
-    /** Samples [from, to) of a pass. */
-    private interface SampleRange {
-        void run(int from, int to);
-    }
-
-    /**
-     * Runs body on the pass's samples cut among the kernel's threads when the input is large enough
-     * (a memory-bound copy), else on all of them at once.
-     */
-    private void forEachSampleRange(Pass p, SampleRange body) {
-        int parts = Math.max(1, Math.min(p.n, mm.parts(2.0 * p.n * inputSize())));
-        mm.forEachPart(parts, t -> body.run(MatMul.partStart(p.n, parts, t), MatMul.partStart(p.n, parts, t + 1)));
+    /** Parts of a pass's input loading: a memory-bound copy, cut among the kernel's threads when large. */
+    private int inputParts(Pass p) {
+        return Math.max(1, Math.min(p.n, mm.parts(2.0 * p.n * inputSize())));
     }
 
     /** Copies n samples given sample-major (n x features) into the pass. */
@@ -331,12 +332,17 @@ public final class Mlp {
                     + x.length + " values and " + labels.length + " labels");
         }
         System.arraycopy(labels, 0, p.labels, 0, labels.length);
+        cut.start(p, inputParts(p));
+        cut.x = x;
+        mm.forEachPart(cut.parts, cut.loadArray);
+        cut.end();
+    }
+
+    /** Samples [j0, j1) of a pass from x, sample-major. */
+    private void loadArray(Pass p, double[] x, int j0, int j1) {
         int f = inputSize();
-        double[] in = p.h[0].data;
-        forEachSampleRange(p, (j0, j1) -> {
-            copyInput(x, j0 * f, in, j0 * f, (j1 - j0) * f);
-            finishInput(in, j0 * f, j1 * f);
-        });
+        copyInput(x, j0 * f, p.h[0].data, j0 * f, (j1 - j0) * f);
+        finishInput(p.h[0].data, j0 * f, j1 * f);
     }
 
     private void checkFeatures(int f) {
@@ -369,10 +375,56 @@ public final class Mlp {
         return Math.max(1, Math.min(n, mm.parts(2.0 * n * layout.size())));
     }
 
+    /**
+     * The arguments of the work being cut among the kernel's threads, read by the part bodies:
+     * fields set before each hand-off rather than values captured by a new lambda, so a training
+     * step allocates nothing (TrainingAllocationTest). A network is not shared between threads.
+     */
+    private final class Cut {
+        Pass pass;
+        int parts;
+        BackwardPath path;
+        boolean inputGradient;
+        Gradients grads;
+        Dataset data;
+        int[] order;
+        int from;
+        double[] x;
+
+        final IntConsumer forward = t -> Mlp.this.forward(pass, first(t), first(t + 1));
+        final IntConsumer backward = t -> Mlp.this.backward(pass, path, inputGradient, first(t), first(t + 1));
+        final IntConsumer gradients = t -> Mlp.this.gradients(pass, grads, parts, t);
+        final IntConsumer loadData = t -> Mlp.this.loadData(pass, data, order, from, first(t), first(t + 1));
+        final IntConsumer loadArray = t -> Mlp.this.loadArray(pass, x, first(t), first(t + 1));
+
+        void start(Pass p, int count) {
+            pass = p;
+            parts = count;
+        }
+
+        /** The first sample of part t. */
+        int first(int t) {
+            return MatMul.partStart(pass.n, parts, t);
+        }
+
+        /** Drops the references, so a network keeps no dataset or gradients alive. */
+        void end() {
+            pass = null;
+            path = null;
+            grads = null;
+            data = null;
+            order = null;
+            x = null;
+        }
+    }
+
+    private final Cut cut = new Cut();
+
     /** Forward pass; returns the mean loss and leaves dL/dlogits in the last delta. */
     public double forward(Pass p) {
-        int parts = parts(p.n);
-        mm.forEachPart(parts, t -> forward(p, MatMul.partStart(p.n, parts, t), MatMul.partStart(p.n, parts, t + 1)));
+        cut.start(p, parts(p.n));
+        mm.forEachPart(cut.parts, cut.forward);
+        cut.end();
         R064Store z = p.logits();
         p.loss = loss.lossAndGradient(z.data, z.getRowDim(), p.labels, p.n, p.delta[layers.length - 1].data);
         if (f32()) {
@@ -412,12 +464,15 @@ public final class Mlp {
      * gradients by their columns (input features), among the kernel's threads.
      */
     public void backward(Pass p, BackwardPath path, Gradients g, boolean inputGradient) {
-        int parts = parts(p.n);
-        mm.forEachPart(parts, t -> backward(p, path, inputGradient,
-                MatMul.partStart(p.n, parts, t), MatMul.partStart(p.n, parts, t + 1)));
+        cut.start(p, parts(p.n));
+        cut.path = path;
+        cut.inputGradient = inputGradient;
+        cut.grads = g;
+        mm.forEachPart(cut.parts, cut.backward);
         if (g != null) {
-            mm.forEachPart(parts, t -> gradients(p, g, parts, t));
+            mm.forEachPart(cut.parts, cut.gradients);
         }
+        cut.end();
     }
 
     /** Deltas along the path, and the input gradient if asked, for samples [from, to). */

@@ -50,7 +50,7 @@ public final class VectorMatMul implements MatMul {
     /** Per-thread packing buffers, allocated once and reused by every call on that thread. */
     private static final ThreadLocal<double[][]> BUFFERS =
             ThreadLocal.withInitial(() -> new double[][] {new double[MC * KC], new double[KC * NC], new double[MR * NR]});
-    /** Per calling thread: its product and its reusable parts, so a product allocates nothing. */
+    /** Per calling thread: its product and its reusable parts, so a training step allocates nothing. */
     private static final ThreadLocal<Call> CALLS = ThreadLocal.withInitial(Call::new);
     private static final AtomicInteger KERNELS = new AtomicInteger();
     /** Stops a kernel's helpers once nothing references the kernel. */

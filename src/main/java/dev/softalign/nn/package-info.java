@@ -5,7 +5,7 @@
  * <p>{@link dev.softalign.nn.Mlp} holds {@link dev.softalign.nn.Layer}s (forward weight W, bias,
  * feedback matrix B), one {@link dev.softalign.nn.Activation} and a {@link dev.softalign.nn.Loss};
  * a {@link dev.softalign.nn.Pass} holds one batch's buffers, reused from step to step so training
- * allocates no buffers, and {@link dev.softalign.nn.Gradients} the parameter gradients. The backward
+ * allocates nothing, and {@link dev.softalign.nn.Gradients} the parameter gradients. The backward
  * pass asks a {@link dev.softalign.nn.BackwardPath} for the signal entering each layer (W for the
  * true gradient, B for feedback rules; a learning rule with other backward math supplies its own
  * path, as direct feedback alignment does), and so do the error-propagation Jacobians of the
