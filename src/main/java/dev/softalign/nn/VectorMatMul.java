@@ -367,7 +367,7 @@ public final class VectorMatMul implements MatMul {
 
         void rethrow() {
             if (failure != null) {
-                throw new IllegalStateException("matrix product failed in a kernel thread", failure);
+                throw new IllegalStateException("a part of a product or pass failed in a kernel thread", failure);
             }
         }
 
