@@ -10,6 +10,7 @@ import dev.softalign.nn.MatMul;
 import dev.softalign.nn.Mlp;
 import dev.softalign.nn.ParameterLayout;
 import dev.softalign.nn.Pass;
+import dev.softalign.nn.Vectors;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -341,7 +342,7 @@ public final class Hessian implements LinearOperator {
         int lowest = Math.max(block, 0);
         int top = block >= 0 ? block + 1 : net.layerCount();
         // A product costs about three passes' flops (forward, backward, gradients) of 2 n dim each.
-        int parts = Math.max(1, Math.min(n, mm.parts(6.0 * n * dim)));
+        int parts = mm.parts(6.0 * n * dim, n);
         mm.forEachPart(parts, t -> rPass(b, st, p, lowest, MatMul.partStart(n, parts, t), MatMul.partStart(n, parts, t + 1)));
         mm.forEachPart(parts, t -> rGradients(b, p, weight, out, lowest, top, parts, t));
     }
@@ -359,7 +360,7 @@ public final class Hessian implements LinearOperator {
             int hi = to * ra.getRowDim();
             if (active[i]) {
                 mm.multiplyColumns(v[i], false, p.activation(i), false, ra, from, to);
-                addColumns(ra, c[i].data, from, to);
+                Elementwise.addBias(ra.data, c[i].data, ra.getRowDim(), from, to, false, null);
             } else {
                 Arrays.fill(ra.data, lo, hi, 0);
             }
@@ -433,27 +434,10 @@ public final class Hessian implements LinearOperator {
             int r0 = MatMul.partStart(rows, parts, t);
             int r1 = MatMul.partStart(rows, parts, t + 1);
             double[] sums = gb[i];
-            Arrays.fill(sums, r0, r1, 0);
-            double[] rd = b.rd[i].data;
-            for (int j = 0, col = 0; j < p.n; j++, col += rows) {
-                for (int r = r0; r < r1; r++) {
-                    sums[r] += rd[col + r];
-                }
-            }
+            Vectors.rowSums(b.rd[i], sums, r0, r1);
             o = layout.biasOffset(i);
             for (int r = r0; r < r1; r++) {
                 out[o + r] += weight * sums[r];
-            }
-        }
-    }
-
-    /** m[:, j] += col for columns [from, to). */
-    private static void addColumns(R064Store m, double[] col, int from, int to) {
-        int rows = m.getRowDim();
-        double[] d = m.data;
-        for (int j = from, o = from * rows; j < to; j++, o += rows) {
-            for (int r = 0; r < rows; r++) {
-                d[o + r] += col[r];
             }
         }
     }

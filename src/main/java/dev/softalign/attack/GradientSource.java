@@ -92,7 +92,7 @@ public final class GradientSource {
         // memory-bound pass, cut among the kernel's threads like the pass itself).
         double[] g = p.inputGradient().data;
         MatMul kernel = net.kernel();
-        int parts = Math.max(1, Math.min(n, kernel.parts(out.length)));
+        int parts = kernel.parts(out.length, n);
         kernel.forEachPart(parts, t -> {
             int to = MatMul.partStart(out.length, parts, t + 1);
             for (int i = MatMul.partStart(out.length, parts, t); i < to; i++) {

@@ -95,7 +95,7 @@ public final class Pgd extends Attack {
             }
             // Samples do not interact: the step, a memory-bound pass, is cut among the model's kernel threads.
             MatMul kernel = source.net().kernel();
-            int parts = Math.max(1, Math.min(n, kernel.parts(x.length)));
+            int parts = kernel.parts(x.length, n);
             for (int s = 0; s < steps; s++) {
                 double[] g = objectiveGradient(xa, labels, targets, null);
                 kernel.forEachPart(parts, t -> norm.ascend(xa, g, alpha, x, eps, f,

@@ -1,7 +1,6 @@
 package dev.softalign.learn;
 
 import dev.softalign.nn.BackwardPath;
-import dev.softalign.nn.MatMul;
 import dev.softalign.nn.Mlp;
 import java.util.random.RandomGenerator;
 
@@ -33,17 +32,12 @@ public final class Backprop implements Rule {
         tie(net);
     }
 
-    /** Copies every W into its B, cut among the network's kernel threads (a memory-bound copy). */
+    /** Copies every W into its B (once per epoch when training: a plain copy is enough). */
     public static void tie(Mlp net) {
-        MatMul kernel = net.kernel();
-        int parts = kernel.parts(net.parameterCount());
-        kernel.forEachPart(parts, t -> {
-            for (int i = 0; i < net.layerCount(); i++) {
-                double[] w = net.layer(i).weight.data;
-                int from = MatMul.partStart(w.length, parts, t);
-                System.arraycopy(w, from, net.layer(i).feedback.data, from, MatMul.partStart(w.length, parts, t + 1) - from);
-            }
-        });
+        for (int i = 0; i < net.layerCount(); i++) {
+            double[] w = net.layer(i).weight.data;
+            System.arraycopy(w, 0, net.layer(i).feedback.data, 0, w.length);
+        }
     }
 
     @Override

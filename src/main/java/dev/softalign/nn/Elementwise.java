@@ -13,8 +13,6 @@ public final class Elementwise {
 
     /** The loops, scalar or vector; every implementation gives {@link #SCALAR}'s bits. */
     interface Ops {
-        void roundToFloat(double[] v, int from, int to);
-
         void copyRounded(double[] src, int srcPos, double[] dst, int dstPos, int length);
 
         void reluMask(double[] d, double[] a, int from, int to);
@@ -32,13 +30,6 @@ public final class Elementwise {
     }
 
     static final Ops SCALAR = new Ops() {
-        @Override
-        public void roundToFloat(double[] v, int from, int to) {
-            for (int i = from; i < to; i++) {
-                v[i] = (float) v[i];
-            }
-        }
-
         @Override
         public void copyRounded(double[] src, int srcPos, double[] dst, int dstPos, int length) {
             for (int i = 0; i < length; i++) {
@@ -126,9 +117,9 @@ public final class Elementwise {
         }
     }
 
-    /** v[from, to) rounded to float32 in place: {@code v[i] = (float) v[i]}. */
+    /** v[from, to) rounded to float32 in place: {@code v[i] = (float) v[i]}, a rounded copy onto itself. */
     public static void roundToFloat(double[] v, int from, int to) {
-        OPS.roundToFloat(v, from, to);
+        OPS.copyRounded(v, from, v, from, to - from);
     }
 
     /**

@@ -51,6 +51,14 @@ public interface MatMul {
     }
 
     /**
+     * As {@link #parts(double)} for work of {@code units} independent pieces (samples, elements):
+     * never more parts than pieces, and at least one.
+     */
+    default int parts(double flops, int units) {
+        return Math.max(1, Math.min(units, parts(flops)));
+    }
+
+    /**
      * Runs {@code part.accept(t)} for every t in [0, parts), on this kernel's threads at once (the
      * caller runs part 0); returns when every part has run. For work cut coarser than one product
      * (a forward pass cut by samples): one hand-off per pass instead of one per product. A part's

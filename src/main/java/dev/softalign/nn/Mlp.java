@@ -322,7 +322,7 @@ public final class Mlp {
 
     /** Parts of a pass's input loading: a memory-bound copy, cut among the kernel's threads when large. */
     private int inputParts(Pass p) {
-        return Math.max(1, Math.min(p.n, mm.parts(2.0 * p.n * inputSize())));
+        return mm.parts(2.0 * p.n * inputSize(), p.n);
     }
 
     /** Copies n samples given sample-major (n x features) into the pass. */
@@ -372,7 +372,7 @@ public final class Mlp {
      * threads once, not once per product; samples never mix, so the bits do not depend on the cut.
      */
     private int parts(int n) {
-        return Math.max(1, Math.min(n, mm.parts(2.0 * n * layout.size())));
+        return mm.parts(2.0 * n * layout.size(), n);
     }
 
     /**
@@ -515,22 +515,11 @@ public final class Mlp {
                     MatMul.partStart(in, parts, t), MatMul.partStart(in, parts, t + 1));
             int r0 = MatMul.partStart(out, parts, t);
             int r1 = MatMul.partStart(out, parts, t + 1);
-            rowSums(p.delta[i], g.bias[i].data, r0, r1);
+            Vectors.rowSums(p.delta[i], g.bias[i].data, r0, r1);
             mm.dtype().round(g.bias[i].data, r0, r1);
         }
     }
 
-    /** out[r] = the sum of row r of m, for rows [from, to), columns added in order. */
-    static void rowSums(R064Store m, double[] out, int from, int to) {
-        int rows = m.getRowDim();
-        Arrays.fill(out, from, to, 0);
-        double[] d = m.data;
-        for (int j = 0, o = 0; j < m.getColDim(); j++, o += rows) {
-            for (int k = from; k < to; k++) {
-                out[k] += d[o + k];
-            }
-        }
-    }
 
     /** Mean loss and gradient of the true loss over n samples given sample-major. */
     public double gradient(double[] x, int[] labels, Gradients g) {

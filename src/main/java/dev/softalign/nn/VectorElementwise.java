@@ -20,17 +20,6 @@ final class VectorElementwise implements Elementwise.Ops {
     private static final int L = D.length();
 
     @Override
-    public void roundToFloat(double[] v, int from, int to) {
-        int i = from;
-        for (int up = from + (to - from) / L * L; i < up; i += L) {
-            DoubleVector x = DoubleVector.fromArray(D, v, i);
-            ((DoubleVector) x.convertShape(VectorOperators.D2F, F, 0).convertShape(VectorOperators.F2D, D, 0))
-                    .intoArray(v, i);
-        }
-        Elementwise.SCALAR.roundToFloat(v, i, to);
-    }
-
-    @Override
     public void copyRounded(double[] src, int srcPos, double[] dst, int dstPos, int length) {
         int i = 0;
         for (int up = length / L * L; i < up; i += L) {

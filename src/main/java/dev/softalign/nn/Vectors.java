@@ -31,6 +31,21 @@ public final class Vectors {
         }
     }
 
+    /**
+     * out[r] = the sum of row r of the column-major m, for rows [from, to), its columns added in
+     * order (a bias gradient: the same bits whichever rows a caller's part takes).
+     */
+    public static void rowSums(org.ojalgo.matrix.store.R064Store m, double[] out, int from, int to) {
+        int rows = m.getRowDim();
+        java.util.Arrays.fill(out, from, to, 0);
+        double[] d = m.data;
+        for (int j = 0, o = 0; j < m.getColDim(); j++, o += rows) {
+            for (int k = from; k < to; k++) {
+                out[k] += d[o + k];
+            }
+        }
+    }
+
     /** Cosine of the angle between a and b; 0 when either is zero. */
     public static double cosine(double[] a, double[] b) {
         double na = norm(a);

@@ -75,6 +75,12 @@ class ElementwiseTest {
         assertTrue(Elementwise.OPS instanceof VectorElementwise, Elementwise.OPS.getClass().getName());
     }
 
+    /** What a loop wrote equals its per-element definition and the scalar loop's output. */
+    private static void assertDefinitionAndScalarBits(String where, double[] definition, double[] scalar, double[] actual) {
+        assertArrayEquals(definition, actual, where);
+        assertArrayEquals(scalar, actual, where);
+    }
+
     /** Random values with the hard ones (zeros of both signs, NaN, infinities) scattered among them. */
     private static double[] mixed(int length, SplittableRandom rng) {
         double[] hard = hardValues();
@@ -148,10 +154,8 @@ class ElementwiseTest {
                 double[] relu = new double[a.length];
                 Elementwise.addBias(a, bias, rows, 1, cols, f32, relu);
                 String where = rows + " rows, f32 " + f32;
-                assertArrayEquals(want, a, where);
-                assertArrayEquals(wantRelu, relu, where);
-                assertArrayEquals(scalar, a, where);
-                assertArrayEquals(scalarRelu, relu, where);
+                assertDefinitionAndScalarBits(where, want, scalar, a);
+                assertDefinitionAndScalarBits(where, wantRelu, scalarRelu, relu);
             }
         }
     }
@@ -185,10 +189,8 @@ class ElementwiseTest {
                 Elementwise.SCALAR.momentum(scalarW, g, scalarBuf, lr, mu, wd, first, nesterov, f32, from, length);
                 Elementwise.momentum(w, g, buf, lr, mu, wd, first, nesterov, f32, from, length);
                 String where = "length " + length + ", variant " + variant;
-                assertArrayEquals(wantW, w, where);
-                assertArrayEquals(wantBuf, buf, where);
-                assertArrayEquals(scalarW, w, where);
-                assertArrayEquals(scalarBuf, buf, where);
+                assertDefinitionAndScalarBits(where, wantW, scalarW, w);
+                assertDefinitionAndScalarBits(where, wantBuf, scalarBuf, buf);
             }
         }
     }
