@@ -160,10 +160,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Seconds from the process's start (the launcher's, which execs the JVM) to {@code now}, 0 if unknown. */
     static double jvmSeconds(long now) {
-        return ProcessHandle.current().info().startInstant().map(start -> {
-            long sinceStart = java.time.Duration.between(start, java.time.Instant.now()).toNanos();
-            return Math.max(0, (sinceStart - (System.nanoTime() - now)) / 1e9);
-        }).orElse(0.0);
+        return ProcessAge.seconds().stream().map(age -> Math.max(0, age - (System.nanoTime() - now) / 1e9)).findFirst()
+                .orElse(0);
     }
 
     /** The --json summary: the run folder and the last epoch's metrics. */

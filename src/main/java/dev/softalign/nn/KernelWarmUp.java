@@ -20,6 +20,10 @@ final class KernelWarmUp {
     static final int K = VectorMatMul.KC + 40;
     static final int N = 2 * 12 + 5;
     static final int ROUNDS = 600;
+    /** Calls of each elementwise loop, on short arrays (see {@link #elementwise}). */
+    static final int ELEMENTWISE_ROUNDS = 3000;
+    /** Columns of the elementwise loops' arrays: with M rows, 26 float64 vectors and a tail. */
+    static final int ELEMENTWISE_COLUMNS = 6;
 
     private KernelWarmUp() {
     }
@@ -39,17 +43,25 @@ final class KernelWarmUp {
         elementwise();
     }
 
-    /** Each elementwise loop, on arrays with a vector tail, in float32 and float64, ReLU or not. */
+    /**
+     * Each elementwise loop, on arrays with a vector tail, in float32 and float64, ReLU or not. C2
+     * compiles a method for its callers only after about a thousand calls counted in C1's profiling
+     * code, and while the compile queue is long (the kernel's products just went in) a method starts
+     * in C1 without counters. With 600 calls of long loops, the loops were compiled where they
+     * spin (on-stack replacement) but the SGD momentum and ReLU mask often were not compiled for
+     * calls: the first training steps ran them boxed until C2 caught up (300-400 ms for the first 52
+     * steps instead of 80). So: more calls, each short, so the calls C1 runs boxed cost little.
+     */
     private static void elementwise() {
         int rows = M;
-        int cols = N;
+        int cols = ELEMENTWISE_COLUMNS;
         double[] x = filled(rows, cols).data;
         double[] y = filled(cols, rows).data;
         double[] z = filled(rows, cols).data;
         double[] bias = new double[rows];
         double[] h = new double[x.length];
         double[] buf = new double[x.length];
-        for (int i = 0; i < ROUNDS; i++) {
+        for (int i = 0; i < ELEMENTWISE_ROUNDS; i++) {
             boolean f32 = (i & 1) == 0;
             Elementwise.addBias(x, bias, rows, 0, cols, f32, (i & 2) == 0 ? h : null);
             Elementwise.reluMask(y, x, 0, x.length);
