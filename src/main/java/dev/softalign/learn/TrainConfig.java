@@ -74,8 +74,14 @@ public final class TrainConfig {
     public TrainConfig logEvery(int v) { logEvery = v; return this; }
     public TrainConfig normalize(boolean v) { normalize = v; return this; }
     public TrainConfig seed(long v) { seed = v; return this; }
-    public TrainConfig saveDtype(String v) { saveDtype = v; return this; }
-    public TrainConfig dtype(String v) { dtype = v; return this; }
+    /** f64 or f32, either case (kept upper case, as model.safetensors names it). */
+    public TrainConfig saveDtype(String v) { saveDtype = upper(v); return this; }
+    /** f64 or f32, either case (kept upper case, as model.safetensors names it). */
+    public TrainConfig dtype(String v) { dtype = upper(v); return this; }
+
+    private static String upper(String v) {
+        return v == null ? null : v.toUpperCase(java.util.Locale.ROOT);
+    }
 
     /** The precision the network computes in. */
     public dev.softalign.nn.Dtype precision() {

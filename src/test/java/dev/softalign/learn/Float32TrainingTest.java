@@ -97,6 +97,17 @@ class Float32TrainingTest {
     }
 
     @Test
+    void theDtypeIsNamedInEitherCase() {
+        // As the command line takes it: "f32" from JShell once failed with "must be f64 or f32, got f32".
+        TrainConfig c = TrainConfig.defaults().dtype("f32").saveDtype("f32");
+        c.validate();
+        assertEquals(Dtype.F32, c.precision());
+        assertEquals("F32", c.dtype);
+        assertEquals("F32", c.saveDtype);
+        assertThrows(IllegalArgumentException.class, () -> TrainConfig.defaults().dtype("f16").validate());
+    }
+
+    @Test
     void resumeWithAnotherDtypeNamesTheOption() {
         Trainer.of(config().epochs(1), WIDE).out(tmp.resolve("r")).run();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
