@@ -114,13 +114,16 @@ final class Kernels {
         t.start();
     }
 
-    /** Returns once the warm-up of this precision's kernel has ended, if one was started. */
+    /**
+     * Returns once the warm-up of this precision's kernel has ended, if one was started; on the
+     * warm-up's own thread (its products reach here too), at once.
+     */
     static void awaitWarmUp(Dtype dtype) {
         Thread t;
         synchronized (WARMED) {
             t = WARMED.get(dtype);
         }
-        if (t == null) {
+        if (t == null || t == Thread.currentThread()) {
             return;
         }
         try {

@@ -1,9 +1,15 @@
 package dev.softalign.nn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The warm-up's products take every branch real products take, so C2 compiles no branch as a
@@ -53,6 +59,7 @@ class KernelWarmUpTest {
     }
 
     @Test
+    @Timeout(120) // a warm-up waiting for itself would hang here
     void awaitingTheWarmUpReturnsOnceItsThreadHasEnded() {
         MatMul.withThreads(1, Dtype.F32); // starts the float32 warm-up if nothing has yet
         MatMul.awaitWarmUp(Dtype.F32);
@@ -60,5 +67,36 @@ class KernelWarmUpTest {
             assertTrue(!t.getName().equals("softalign-kernel-warmup-f32"), "the warm-up thread still runs: " + t);
         }
         MatMul.awaitWarmUp(Dtype.F32); // and at once when it has
+    }
+
+    @Test
+    void aKernelsFirstProductWaitsForItsWarmUpWhichDoesNotWaitForItself() throws IOException, InterruptedException {
+        // A fresh JVM, so the warm-up starts with the kernel: here it has certainly not ended when
+        // a small product could. Its own products pass the same gate; if they waited for it, the
+        // warm-up would never end and neither would this product (the timeout).
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("surefire.test.class.path",
+                System.getProperty("java.class.path")), FirstProduct.class.getName()).redirectErrorStream(true).start();
+        try {
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the first product never returned");
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.exitValue(), out);
+            assertTrue(out.contains("kernel vector-f32, warm-up running after the product: false"), out);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    /** Makes the float32 kernel, multiplies once, and says whether the warm-up thread still runs. */
+    static final class FirstProduct {
+        public static void main(String[] args) {
+            MatMul k = MatMul.withThreads(2, Dtype.F32);
+            org.ojalgo.matrix.store.R064Store a = org.ojalgo.matrix.store.R064Store.FACTORY.make(3, 2);
+            k.multiply(a, false, org.ojalgo.matrix.store.R064Store.FACTORY.make(2, 4), false,
+                    org.ojalgo.matrix.store.R064Store.FACTORY.make(3, 4));
+            boolean running = Thread.getAllStackTraces().keySet().stream()
+                    .anyMatch(t -> t.getName().equals("softalign-kernel-warmup-f32"));
+            System.out.println("kernel " + k.name() + ", warm-up running after the product: " + running);
+        }
     }
 }
