@@ -63,10 +63,10 @@ public final class VectorMatMul implements MatMul {
     /** Names this kernel's helper threads: prefix + index. */
     private final String namePrefix;
     /**
-     * Whether this kernel's first product has waited for its precision's warm-up. Until C2 has
-     * compiled the kernel, a product runs the JIT's boxed stand-in, tens of times slower, on a core
-     * the compiler needs: a training run's epoch-0 evaluation took 0.5-2.1 s that way, 0.4-0.6 s
-     * waiting for the warm-up first (full Fashion-MNIST, float32, 2 cores).
+     * Whether this kernel's first large product ({@link #WAIT_FLOPS}) has waited for its precision's
+     * warm-up. Until C2 has compiled the kernel, a product runs the JIT's boxed stand-in, tens of
+     * times slower, on a core the compiler needs: a training run's epoch-0 evaluation took 0.5-2.1 s
+     * that way, 0.4-0.6 s waiting for the warm-up first (full Fashion-MNIST, float32, 2 cores).
      */
     private volatile boolean compiled;
 
@@ -118,9 +118,17 @@ public final class VectorMatMul implements MatMul {
         return name() + " x" + threads;
     }
 
-    /** Waits, once per kernel, for its precision's warm-up to end (see {@link #compiled}). */
-    private void awaitCompiled() {
-        if (!compiled) {
+    /**
+     * Products from this size wait for the warm-up ({@link #compiled}): about 10 ms of boxed
+     * arithmetic each. Smaller ones run whatever code the JIT has, so a command made of them (a
+     * width-8 network on synthetic data, 1 s in all) does not wait 1-2 s for a warm-up it hardly
+     * needs.
+     */
+    static final double WAIT_FLOPS = 1e7;
+
+    /** Before a product of this many flops: waits, once per kernel, for its precision's warm-up to end (see {@link #compiled}). */
+    private void awaitCompiled(double flops) {
+        if (!compiled && flops >= WAIT_FLOPS) {
             Kernels.awaitWarmUp(dtype);
             compiled = true;
         }
@@ -129,7 +137,6 @@ public final class VectorMatMul implements MatMul {
     @Override
     public void multiply(R064Store a, boolean transposeA, R064Store b, boolean transposeB, R064Store c) {
         MatMul.checkShapes(a, transposeA, b, transposeB, c);
-        awaitCompiled();
         int m = c.getRowDim();
         int n = c.getColDim();
         int k = transposeA ? a.getRowDim() : a.getColDim();
@@ -140,6 +147,7 @@ public final class VectorMatMul implements MatMul {
             java.util.Arrays.fill(c.data, 0, m * n, 0.0);
             return;
         }
+        awaitCompiled(2.0 * m * n * k);
         Call call = CALLS.get();
         Blocks p = call.blocks(dtype).set(a.data, transposeA, b.data, transposeB, c.data, m, n, k);
         int parts = parts(2.0 * m * n * k);
@@ -174,7 +182,6 @@ public final class VectorMatMul implements MatMul {
         if (from < 0 || to > n || from > to) {
             throw new IllegalArgumentException("columns " + from + ".." + to + " are not within 0.." + n);
         }
-        awaitCompiled();
         if (m == 0 || from == to) {
             return;
         }
@@ -182,6 +189,7 @@ public final class VectorMatMul implements MatMul {
             java.util.Arrays.fill(c.data, from * m, to * m, 0.0);
             return;
         }
+        awaitCompiled(2.0 * m * (to - from) * k);
         // Each element of c is one chain of k-blocks whatever tile computes it, so a column range
         // gets the bits the whole product gives those columns.
         CALLS.get().blocks(dtype).set(a.data, transposeA, b.data, transposeB, c.data, m, n, k).run(0, m, from, to);
@@ -197,7 +205,6 @@ public final class VectorMatMul implements MatMul {
         if (parts < 1 || parts > threads) {
             throw new IllegalArgumentException("parts must be within 1.." + threads + ", got " + parts);
         }
-        awaitCompiled();
         // Nested (a part cutting its work again) or beside another caller: all parts here, in order.
         if (parts == 1 || team.lock.isHeldByCurrentThread() || !team.lock.tryLock()) {
             for (int t = 0; t < parts; t++) {

@@ -70,33 +70,43 @@ class KernelWarmUpTest {
     }
 
     @Test
-    void aKernelsFirstProductWaitsForItsWarmUpWhichDoesNotWaitForItself() throws IOException, InterruptedException {
-        // A fresh JVM, so the warm-up starts with the kernel: here it has certainly not ended when
-        // a small product could. Its own products pass the same gate; if they waited for it, the
-        // warm-up would never end and neither would this product (the timeout).
+    void aKernelsFirstLargeProductWaitsForItsWarmUpWhichDoesNotWaitForItself() throws IOException, InterruptedException {
+        // A fresh JVM, so the warm-up starts with the kernel: there it has certainly not ended when
+        // a small product returns, which does not wait. The warm-up's own products pass the same
+        // gate; if they waited for it, it would never end, nor would the large product (the timeout).
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("surefire.test.class.path",
-                System.getProperty("java.class.path")), FirstProduct.class.getName()).redirectErrorStream(true).start();
+                System.getProperty("java.class.path")), FirstProducts.class.getName()).redirectErrorStream(true).start();
         try {
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the first product never returned");
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the large product never returned");
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, p.exitValue(), out);
-            assertTrue(out.contains("kernel vector-f32, warm-up running after the product: false"), out);
+            assertTrue(out.contains("kernel vector-f32, warm-up running after a small product: true, after a large "
+                    + "one: false"), out);
         } finally {
             p.destroyForcibly();
         }
     }
 
-    /** Makes the float32 kernel, multiplies once, and says whether the warm-up thread still runs. */
-    static final class FirstProduct {
+    /**
+     * Makes the float32 kernel, multiplies below and then above {@link VectorMatMul#WAIT_FLOPS},
+     * and says whether the warm-up thread still ran after each.
+     */
+    static final class FirstProducts {
         public static void main(String[] args) {
             MatMul k = MatMul.withThreads(2, Dtype.F32);
-            org.ojalgo.matrix.store.R064Store a = org.ojalgo.matrix.store.R064Store.FACTORY.make(3, 2);
-            k.multiply(a, false, org.ojalgo.matrix.store.R064Store.FACTORY.make(2, 4), false,
-                    org.ojalgo.matrix.store.R064Store.FACTORY.make(3, 4));
-            boolean running = Thread.getAllStackTraces().keySet().stream()
+            boolean afterSmall = product(k, 3);
+            assertTrue(2.0 * 256 * 256 * 256 >= VectorMatMul.WAIT_FLOPS && 2.0 * 3 * 3 * 3 < VectorMatMul.WAIT_FLOPS);
+            boolean afterLarge = product(k, 256);
+            System.out.println("kernel " + k.name() + ", warm-up running after a small product: " + afterSmall
+                    + ", after a large one: " + afterLarge);
+        }
+
+        private static boolean product(MatMul k, int size) {
+            org.ojalgo.matrix.store.R064Store a = org.ojalgo.matrix.store.R064Store.FACTORY.make(size, size);
+            k.multiply(a, false, a, false, org.ojalgo.matrix.store.R064Store.FACTORY.make(size, size));
+            return Thread.getAllStackTraces().keySet().stream()
                     .anyMatch(t -> t.getName().equals("softalign-kernel-warmup-f32"));
-            System.out.println("kernel " + k.name() + ", warm-up running after the product: " + running);
         }
     }
 }
