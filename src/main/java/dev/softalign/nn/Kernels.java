@@ -93,7 +93,8 @@ final class Kernels {
      * short command (one attack, one Hessian) would spend seconds there. One background thread per
      * precision, started when the first kernel of that precision is made, compiles it once on small
      * single-threaded products ({@link KernelWarmUp}) while the command is still loading its data,
-     * then ends: it never waits for anything and takes no part in later work.
+     * then ends: it never waits for anything and takes no part in later work. A kernel's first
+     * large product waits for it ({@link VectorMatMul}) rather than run boxed beside it.
      */
     private static void warmUp(Dtype dtype) {
         if ("false".equals(System.getProperty("softalign.warmup"))) {

@@ -65,8 +65,8 @@ public final class VectorMatMul implements MatMul {
     /**
      * Whether this kernel's first large product ({@link #WAIT_FLOPS}) has waited for its precision's
      * warm-up. Until C2 has compiled the kernel, a product runs the JIT's boxed stand-in, tens of
-     * times slower, on a core the compiler needs: a training run's epoch-0 evaluation took 0.5-2.1 s
-     * that way, 0.4-0.6 s waiting for the warm-up first (full Fashion-MNIST, float32, 2 cores).
+     * times slower, on a core the compiler needs: a training run's start-up (train --epochs 0, full
+     * Fashion-MNIST, float32, 2 cores) took 2.1-3.8 s that way, 1.8-3.2 s waiting for the warm-up.
      */
     private volatile boolean compiled;
 
