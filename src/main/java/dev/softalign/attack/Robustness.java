@@ -1,6 +1,7 @@
 package dev.softalign.attack;
 
 import dev.softalign.data.Dataset;
+import dev.softalign.nn.Loss;
 import dev.softalign.nn.Seeds;
 import dev.softalign.nn.Mlp;
 import dev.softalign.nn.Pass;
@@ -315,16 +316,8 @@ public final class Robustness {
         }
     }
 
-    /** -log softmax(z)[k] for the logits at z[offset .. offset + classes), computed stably. */
+    /** -log softmax(z)[k] for the logits at z[offset .. offset + classes), computed stably (the model's own loss's sum). */
     static double crossEntropy(double[] z, int offset, int classes, int k) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < classes; c++) {
-            max = Math.max(max, z[offset + c]);
-        }
-        double sum = 0;
-        for (int c = 0; c < classes; c++) {
-            sum += Math.exp(z[offset + c] - max);
-        }
-        return max + Math.log(sum) - z[offset + k];
+        return Loss.logSumExp(z, offset, classes) - z[offset + k];
     }
 }

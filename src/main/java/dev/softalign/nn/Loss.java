@@ -93,7 +93,7 @@ public enum Loss {
     public abstract void hessianTimes(double[] z, int classes, int n, double[] rz, double[] out, int from, int to);
 
     /** log(sum_k exp(z[o+k])) over one sample's logits, shifted by the maximum so exp cannot overflow. */
-    static double logSumExp(double[] z, int o, int classes) {
+    public static double logSumExp(double[] z, int o, int classes) {
         double max = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < classes; k++) {
             max = Math.max(max, z[o + k]);
