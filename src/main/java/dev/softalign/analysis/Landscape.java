@@ -11,6 +11,7 @@ import dev.softalign.io.AtomicFiles;
 import dev.softalign.nn.Seeds;
 import dev.softalign.nn.Layer;
 import dev.softalign.nn.Mlp;
+import dev.softalign.nn.Vectors;
 import java.lang.reflect.Type;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -97,23 +98,11 @@ public final class Landscape {
         }
 
         public double minLoss() {
-            double m = Double.POSITIVE_INFINITY;
-            for (double[] row : loss) {
-                for (double v : row) {
-                    m = Math.min(m, v);
-                }
-            }
-            return m;
+            return Vectors.min(loss);
         }
 
         public double maxLoss() {
-            double m = Double.NEGATIVE_INFINITY;
-            for (double[] row : loss) {
-                for (double v : row) {
-                    m = Math.max(m, v);
-                }
-            }
-            return m;
+            return Vectors.max(loss);
         }
 
         /** CSV with header alpha[,beta],loss,accuracy; one row per grid point, alpha outermost. */

@@ -4,6 +4,7 @@ import dev.softalign.data.Dataset;
 import dev.softalign.learn.EpochMetrics;
 import dev.softalign.learn.TrainingListener;
 import dev.softalign.nn.Mlp;
+import dev.softalign.nn.Vectors;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,13 +45,7 @@ public final class Trajectory implements TrainingListener {
 
         /** The lowest loss on the grid. */
         public double surfaceMin() {
-            double m = Double.POSITIVE_INFINITY;
-            for (double[] row : surface) {
-                for (double v : row) {
-                    m = Math.min(m, v);
-                }
-            }
-            return m;
+            return Vectors.min(surface);
         }
     }
 

@@ -24,6 +24,28 @@ public final class Vectors {
         }
     }
 
+    /** The smallest value of a grid of rows (a loss surface); +infinity if it has none. */
+    public static double min(double[][] grid) {
+        double m = Double.POSITIVE_INFINITY;
+        for (double[] row : grid) {
+            for (double v : row) {
+                m = Math.min(m, v);
+            }
+        }
+        return m;
+    }
+
+    /** The largest value of a grid of rows; -infinity if it has none. */
+    public static double max(double[][] grid) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double[] row : grid) {
+            for (double v : row) {
+                m = Math.max(m, v);
+            }
+        }
+        return m;
+    }
+
     /** y += alpha * x */
     public static void axpy(double alpha, double[] x, double[] y) {
         for (int i = 0; i < x.length; i++) {
