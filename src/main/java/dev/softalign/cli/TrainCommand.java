@@ -160,8 +160,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Seconds from the process's start (the launcher's, which execs the JVM) to {@code now}, 0 if unknown. */
     static double jvmSeconds(long now) {
-        return ProcessAge.seconds().stream().map(age -> Math.max(0, age - (System.nanoTime() - now) / 1e9)).findFirst()
-                .orElse(0);
+        java.util.OptionalDouble age = ProcessAge.seconds();
+        return age.isPresent() ? Math.max(0, age.getAsDouble() - (System.nanoTime() - now) / 1e9) : 0;
     }
 
     /** The --json summary: the run folder and the last epoch's metrics. */

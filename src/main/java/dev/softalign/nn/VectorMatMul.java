@@ -147,10 +147,11 @@ public final class VectorMatMul implements MatMul {
             java.util.Arrays.fill(c.data, 0, m * n, 0.0);
             return;
         }
-        awaitCompiled(2.0 * m * n * k);
+        double flops = 2.0 * m * n * k;
+        awaitCompiled(flops);
         Call call = CALLS.get();
         Blocks p = call.blocks(dtype).set(a.data, transposeA, b.data, transposeB, c.data, m, n, k);
-        int parts = parts(2.0 * m * n * k);
+        int parts = parts(flops);
         // Split the larger of m and n, so the operand every thread packs in full is the smaller one.
         boolean splitRows = m >= n;
         int tiles = splitRows ? ceilDiv(m, p.mr()) : ceilDiv(n, NR);

@@ -26,21 +26,20 @@ public final class Vectors {
 
     /** The smallest value of a grid of rows (a loss surface); +infinity if it has none. */
     public static double min(double[][] grid) {
-        double m = Double.POSITIVE_INFINITY;
-        for (double[] row : grid) {
-            for (double v : row) {
-                m = Math.min(m, v);
-            }
-        }
-        return m;
+        return fold(grid, Double.POSITIVE_INFINITY, Math::min);
     }
 
     /** The largest value of a grid of rows; -infinity if it has none. */
     public static double max(double[][] grid) {
-        double m = Double.NEGATIVE_INFINITY;
+        return fold(grid, Double.NEGATIVE_INFINITY, Math::max);
+    }
+
+    /** op folded over every value of the grid, row after row, from start. */
+    private static double fold(double[][] grid, double start, java.util.function.DoubleBinaryOperator op) {
+        double m = start;
         for (double[] row : grid) {
             for (double v : row) {
-                m = Math.max(m, v);
+                m = op.applyAsDouble(m, v);
             }
         }
         return m;
