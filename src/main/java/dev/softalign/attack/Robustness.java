@@ -167,7 +167,7 @@ public final class Robustness {
         Tally clean = new Tally();
         for (int from = 0; from < n; from += batch) {
             int m = Math.min(batch, n - from);
-            clean.add(model, Arrays.copyOfRange(data.x(), from * f, (from + m) * f),
+            clean.add(model, data.samples(from, from + m),
                     Arrays.copyOfRange(data.labels(), from, from + m), null);
         }
         double cleanAccuracy = (double) clean.correct / n;
@@ -193,7 +193,7 @@ public final class Robustness {
             double boxE = 0;
             for (int from = 0; from < n; from += batch) {
                 int m = Math.min(batch, n - from);
-                double[] x = Arrays.copyOfRange(data.x(), from * f, (from + m) * f);
+                double[] x = data.samples(from, from + m);
                 int[] y = Arrays.copyOfRange(data.labels(), from, from + m);
                 int[] t = targets == null ? null : Arrays.copyOfRange(targets, from, from + m);
                 double[] xa = attack.perturb(x, y, t, eps0, rng);

@@ -56,7 +56,7 @@ public final class WorstCase {
             int m = Math.min(batch, n - from);
             int[] robust = new int[m];
             int[] predicted = new int[m];
-            judge.predict(Arrays.copyOfRange(data.x(), from * f, (from + m) * f), predicted);
+            judge.predict(data.samples(from, from + m), predicted);
             int left = 0;
             for (int j = 0; j < m; j++) {
                 if (predicted[j] == data.labels()[from + j]) {
@@ -68,7 +68,7 @@ public final class WorstCase {
                     double[] x = new double[left * f];
                     int[] y = new int[left];
                     for (int k = 0; k < left; k++) {
-                        System.arraycopy(data.x(), robust[k] * f, x, k * f, f);
+                        data.copySample(robust[k], x, k * f);
                         y[k] = data.labels()[robust[k]];
                     }
                     double[] xa = attacks.get(a).perturb(x, y, null, eps, rng);

@@ -62,7 +62,7 @@ public final class Cifar10 {
         if (samples * PIXELS > Integer.MAX_VALUE - 16) {
             throw new DataException(name + ": " + samples + " records are too many to hold in one array");
         }
-        double[] x = new double[(int) (samples * PIXELS)];
+        byte[] x = new byte[(int) (samples * PIXELS)];
         int[] y = new int[(int) samples];
         int i = 0;
         for (int k = 0; k < files.length; k++) {
@@ -73,12 +73,9 @@ public final class Cifar10 {
                     throw new DataException(files[k] + ": label " + label + " in record " + r + " outside [0, " + CLASSES + ")");
                 }
                 y[i] = label;
-                int src = r * RECORD + 1, dst = i * PIXELS;
-                for (int p = 0; p < PIXELS; p++) {
-                    x[dst + p] = (b[src + p] & 0xff) / 255.0;
-                }
+                System.arraycopy(b, r * RECORD + 1, x, i * PIXELS, PIXELS);
             }
         }
-        return new Dataset(name, SHAPE.clone(), CLASSES, x, y);
+        return Dataset.ofPixels(name, SHAPE.clone(), CLASSES, x, y);
     }
 }

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -24,15 +25,6 @@ public final class Idx {
     public static final int IMAGES_MAGIC = 0x00000803;
     public static final int LABELS_MAGIC = 0x00000801;
 
-    /** value/255 for every byte value, so decoding is one table lookup per pixel. */
-    private static final double[] UNIT = new double[256];
-
-    static {
-        for (int v = 0; v < 256; v++) {
-            UNIT[v] = v / 255.0;
-        }
-    }
-
     private Idx() {
     }
 
@@ -46,7 +38,7 @@ public final class Idx {
      *                       too large, a label lies outside [0, classes), or the counts differ
      */
     public static Dataset read(String name, Path images, Path labels, int classes) {
-        double[] x;
+        byte[] x;
         int[] dims;
         try (Source img = new Source(images)) {
             dims = img.header(IMAGES_MAGIC, 3, "u8 images");
@@ -62,20 +54,24 @@ public final class Idx {
                 throw new DataException(images + ": wrong dims: " + n + " x " + rows + " x " + cols + " is too large");
             }
             img.checkRawLength(expected, "pixel");
-            long need = expected * Double.BYTES;
             Runtime rt = Runtime.getRuntime();
             long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-            if (need > free) {
+            if (expected > free) {
                 throw new DataException(String.format(java.util.Locale.ROOT, "%s: declares %d images of %d x %d, which "
-                        + "need %.1f GB of memory as float64, more than the %.1f GB the Java heap has left "
-                        + "(SOFTALIGN_HEAP raises it)", images, n, rows, cols, need / 1e9, free / 1e9));
+                        + "need %.1f GB of memory, more than the %.1f GB the Java heap has left "
+                        + "(SOFTALIGN_HEAP raises it)", images, n, rows, cols, expected / 1e9, free / 1e9));
             }
-            x = new double[(int) expected];
+            // A gzip's size is known only once it is read: the array grows with what arrives (from
+            // 64 MB, which holds full Fashion-MNIST at once), so a small file declaring a huge count
+            // fails as truncated having taken about what it holds, not what it declares.
+            byte[][] pixels = {new byte[(int) (img.gzip ? Math.min(expected, 1 << 26) : expected)]};
             img.read(expected, "pixel", (buf, off, len, at) -> {
-                for (int i = 0; i < len; i++) {
-                    x[(int) at + i] = UNIT[buf[off + i] & 0xff];
+                if (at + len > pixels[0].length) {
+                    pixels[0] = Arrays.copyOf(pixels[0], (int) Math.min(expected, Math.max(at + len, 2L * pixels[0].length)));
                 }
+                System.arraycopy(buf, off, pixels[0], (int) at, len);
             });
+            x = pixels[0];
         }
         int n = dims[0];
         int[] y;
@@ -97,7 +93,7 @@ public final class Idx {
                 throw new DataException(labels + ": label " + y[i] + " at index " + i + " outside [0, " + classes + ")");
             }
         }
-        return new Dataset(name, new int[] {1, dims[1], dims[2]}, classes, x, y);
+        return Dataset.ofPixels(name, new int[] {1, dims[1], dims[2]}, classes, x, y);
     }
 
     /** Receives bytes [at, at + len) of a file's body in buf[off ..]. */
@@ -242,10 +238,14 @@ public final class Idx {
             throw new DataException(d.name() + ": " + d.classes() + " classes do not fit in u8 labels");
         }
         int n = d.size();
-        ByteBuffer img = ByteBuffer.allocate(16 + d.x().length);
+        ByteBuffer img = ByteBuffer.allocate(16 + n * d.features());
         img.putInt(IMAGES_MAGIC).putInt(n).putInt(rows).putInt(cols);
-        for (double v : d.x()) {
-            img.put((byte) Math.round(255 * Math.min(1, Math.max(0, v))));
+        double[] sample = new double[d.features()];
+        for (int i = 0; i < n; i++) {
+            d.copySample(i, sample, 0);
+            for (double v : sample) {
+                img.put((byte) Math.round(255 * Math.min(1, Math.max(0, v))));
+            }
         }
         ByteBuffer lab = ByteBuffer.allocate(8 + n);
         lab.putInt(LABELS_MAGIC).putInt(n);

@@ -133,8 +133,7 @@ public final class Synthetic {
     private static Split split(String name, Dataset all) {
         int train = (int) Math.round(all.size() * 0.8);
         Dataset tr = all.slice(0, train), te = all.slice(train, all.size());
-        return new Split(new Dataset(name + "/train", tr.shape(), tr.classes(), tr.x(), tr.labels()),
-                new Dataset(name + "/test", te.shape(), te.classes(), te.x(), te.labels()));
+        return new Split(tr.named(name + "/train"), te.named(name + "/test"));
     }
 
     private static void shuffle(int[] a, SplittableRandom rng) {

@@ -99,17 +99,25 @@ public final class Trainer {
         }
         net.roundParameters(); // the rule drew B and the alignment mixed it in float64
         if (c.normalize) {
-            double[] x = train.x();
+            // Sample by sample in order (the sums' bits), without making the whole array of a dataset of pixels.
+            double[] x = new double[train.features()];
+            long count = (long) train.size() * x.length;
             double mean = 0;
-            for (double v : x) {
-                mean += v;
+            for (int i = 0; i < train.size(); i++) {
+                train.copySample(i, x, 0);
+                for (double v : x) {
+                    mean += v;
+                }
             }
-            mean /= x.length;
+            mean /= count;
             double var = 0;
-            for (double v : x) {
-                var += (v - mean) * (v - mean);
+            for (int i = 0; i < train.size(); i++) {
+                train.copySample(i, x, 0);
+                for (double v : x) {
+                    var += (v - mean) * (v - mean);
+                }
             }
-            net.normalize(new double[] {mean}, new double[] {Math.sqrt(var / x.length)});
+            net.normalize(new double[] {mean}, new double[] {Math.sqrt(var / count)});
         }
         return net;
     }

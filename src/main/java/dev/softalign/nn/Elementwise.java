@@ -27,6 +27,8 @@ public final class Elementwise {
                       boolean first, boolean nesterov, boolean f32, int from, int to);
 
         void linfAscent(double[] xa, double[] g, double alpha, double[] x, double eps, int from, int to);
+
+        void pixels(byte[] src, int srcPos, double[] dst, int dstPos, int length, boolean f32);
     }
 
     static final Ops SCALAR = new Ops() {
@@ -84,6 +86,14 @@ public final class Elementwise {
                 double t = xa[i] + alpha * Math.signum(g[i]);
                 t = x[i] + Math.max(-eps, Math.min(eps, t - x[i]));
                 xa[i] = Math.max(0, Math.min(1, t));
+            }
+        }
+
+        @Override
+        public void pixels(byte[] src, int srcPos, double[] dst, int dstPos, int length, boolean f32) {
+            for (int i = 0; i < length; i++) {
+                double v = (src[srcPos + i] & 0xff) / 255.0;
+                dst[dstPos + i] = f32 ? (float) v : v;
             }
         }
     };
@@ -164,6 +174,14 @@ public final class Elementwise {
      */
     public static void addBias(double[] a, double[] bias, int rows, int fromColumn, int toColumn, boolean f32, double[] relu) {
         OPS.addBias(a, bias, rows, fromColumn, toColumn, f32, relu);
+    }
+
+    /**
+     * 8-bit pixels as values in [0,1]: {@code dst[dstPos + i] = (src[srcPos + i] & 0xff) / 255.0},
+     * as {@link dev.softalign.data.Dataset#ofPixels} defines them, rounded to float32 if f32.
+     */
+    public static void pixels(byte[] src, int srcPos, double[] dst, int dstPos, int length, boolean f32) {
+        OPS.pixels(src, srcPos, dst, dstPos, length, f32);
     }
 
     /**

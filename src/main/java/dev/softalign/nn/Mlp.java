@@ -292,9 +292,14 @@ public final class Mlp {
     private void loadData(Pass p, Dataset d, int[] order, int from, int j0, int j1) {
         int f = d.features();
         double[] in = p.h[0].data;
+        byte[] pixels = d.pixels();
         for (int j = j0; j < j1; j++) {
             int s = order == null ? from + j : order[from + j];
-            copyInput(d.x(), s * f, in, j * f, f);
+            if (pixels != null) { // decoded and rounded in one pass, as copyInput rounds
+                Elementwise.pixels(pixels, s * f, in, j * f, f, inputMean == null && f32());
+            } else {
+                copyInput(d.x(), s * f, in, j * f, f);
+            }
             p.labels[j] = d.labels()[s];
         }
         finishInput(in, j0 * f, j1 * f);

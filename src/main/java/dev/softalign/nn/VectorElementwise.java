@@ -1,6 +1,8 @@
 package dev.softalign.nn;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -18,6 +20,9 @@ final class VectorElementwise implements Elementwise.Ops {
     private static final VectorSpecies<Float> F =
             VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
     private static final int L = D.length();
+    /** L pixels widen to L ints, then to L doubles; a load of 8 bytes covers up to 8 lanes. */
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, VectorShape.forBitSize(L * Integer.SIZE));
+    private static final VectorSpecies<Byte> B = ByteVector.SPECIES_64;
 
     @Override
     public void copyRounded(double[] src, int srcPos, double[] dst, int dstPos, int length) {
@@ -128,5 +133,17 @@ final class VectorElementwise implements Elementwise.Ops {
             t.lanewise(VectorOperators.MIN, 1.0).lanewise(VectorOperators.MAX, 0.0).intoArray(xa, i);
         }
         Elementwise.SCALAR.linfAscent(xa, g, alpha, x, eps, i, to);
+    }
+
+    @Override
+    public void pixels(byte[] src, int srcPos, double[] dst, int dstPos, int length, boolean f32) {
+        int i = 0;
+        // Each load reads 8 bytes and converts the first L: stop where 8 would pass the array's end.
+        for (int end = Math.min(length, src.length - srcPos - B.length() + L) / L * L; i < end; i += L) {
+            IntVector p = ((IntVector) ByteVector.fromArray(B, src, srcPos + i).convertShape(VectorOperators.B2I, I, 0)).and(0xff);
+            DoubleVector v = ((DoubleVector) p.convertShape(VectorOperators.I2D, D, 0)).div(255.0);
+            (f32 ? f32(v) : v).intoArray(dst, dstPos + i);
+        }
+        Elementwise.SCALAR.pixels(src, srcPos + i, dst, dstPos + i, length - i, f32);
     }
 }

@@ -222,4 +222,37 @@ class ElementwiseTest {
             assertArrayEquals(scalar, xa, "length " + length);
         }
     }
+
+    @Test
+    void pixelsAreTheByteOver255AtEveryValueOffsetAndLengthUpToTheArraysEnd() {
+        byte[] src = new byte[256 + 13];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = (byte) (i * 7 + 3); // every byte value, in an order no lane pattern follows
+        }
+        for (boolean f32 : new boolean[] {false, true}) {
+            // Runs ending at the array's last byte, where an 8-byte load would read past it.
+            for (int srcPos : new int[] {0, 1, 5, 9, src.length - 20, src.length - 8, src.length - 3, src.length}) {
+                int length = src.length - srcPos;
+                double[] dst = new double[length + 4];
+                java.util.Arrays.fill(dst, -1);
+                double[] want = dst.clone();
+                for (int i = 0; i < length; i++) {
+                    double v = (src[srcPos + i] & 0xff) / 255.0;
+                    want[2 + i] = f32 ? (float) v : v;
+                }
+                double[] scalar = dst.clone();
+                Elementwise.SCALAR.pixels(src, srcPos, scalar, 2, length, f32);
+                Elementwise.pixels(src, srcPos, dst, 2, length, f32);
+                assertDefinitionAndScalarBits("from " + srcPos + (f32 ? ", f32" : ""), want, scalar, dst);
+            }
+        }
+        assertEquals(1.0, decodedPixel((byte) 0xff));
+        assertEquals(128 / 255.0, decodedPixel((byte) 0x80)); // unsigned: 0x80 is 128, not -128
+    }
+
+    private static double decodedPixel(byte b) {
+        double[] out = new double[1];
+        Elementwise.pixels(new byte[] {b}, 0, out, 0, 1, false);
+        return out[0];
+    }
 }
