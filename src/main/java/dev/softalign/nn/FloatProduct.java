@@ -146,37 +146,51 @@ final class FloatProduct extends VectorMatMul.Blocks {
 
     /** Packs op(b)[pc:pc+kc, jc:jc+nc] as NR-column micro-panels, p-major, zero-padded to NR columns. */
     private void packB(float[] bp, int pc, int kc, int jc, int nc) {
+        if (tb) {
+            packRowsOfB(bp, pc, kc, jc, nc);
+            return;
+        }
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int base = jr * kc;
             int col0 = jc + jr;
-            if (!tb) {
-                for (int j = 0; j < nr; j++) {
-                    int src = pc + (col0 + j) * k;
-                    int dst = base + j;
-                    for (int p = 0; p < kc; p++) {
-                        bp[dst + p * NR] = (float) b[src + p];
-                    }
-                }
-                for (int j = nr; j < NR; j++) {
-                    for (int p = 0; p < kc; p++) {
-                        bp[base + j + p * NR] = 0f;
-                    }
-                }
-            } else {
+            for (int j = 0; j < nr; j++) {
+                int src = pc + (col0 + j) * k;
+                int dst = base + j;
                 for (int p = 0; p < kc; p++) {
-                    int src = col0 + (pc + p) * n;
-                    int dst = base + p * NR;
-                    int j = 0;
-                    for (; j + DL <= nr; j += DL) {
-                        ((FloatVector) DoubleVector.fromArray(D, b, src + j).convertShape(VectorOperators.D2F, H, 0)).intoArray(bp, dst + j);
-                    }
-                    for (; j < nr; j++) {
-                        bp[dst + j] = (float) b[src + j];
-                    }
-                    for (; j < NR; j++) {
-                        bp[dst + j] = 0f;
-                    }
+                    bp[dst + p * NR] = (float) b[src + p];
+                }
+            }
+            for (int j = nr; j < NR; j++) {
+                for (int p = 0; p < kc; p++) {
+                    bp[base + j + p * NR] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * packB when b is stored transposed (n x k column-major): op(b)'s row p is contiguous in b. Each
+     * row is read once, in order, and dealt out to the panels, rather than each panel gathering a
+     * short run from every row: b's rows lie a whole sample apart (6 KB in a gradient's H^T), and
+     * walking them panel by panel missed the cache and the TLB on nearly every run.
+     */
+    private void packRowsOfB(float[] bp, int pc, int kc, int jc, int nc) {
+        for (int p = 0; p < kc; p++) {
+            int row = jc + (pc + p) * n;
+            for (int jr = 0; jr < nc; jr += NR) {
+                int nr = Math.min(NR, nc - jr);
+                int src = row + jr;
+                int dst = jr * kc + p * NR;
+                int j = 0;
+                for (; j + DL <= nr; j += DL) {
+                    ((FloatVector) DoubleVector.fromArray(D, b, src + j).convertShape(VectorOperators.D2F, H, 0)).intoArray(bp, dst + j);
+                }
+                for (; j < nr; j++) {
+                    bp[dst + j] = (float) b[src + j];
+                }
+                for (; j < NR; j++) {
+                    bp[dst + j] = 0f;
                 }
             }
         }
