@@ -83,9 +83,10 @@ class FloatMatMulTest {
 
     @Test
     void bitIdenticalToPortableOnMlpShapesAcrossBlocks() {
-        // Crosses the KC, MC and thread-split boundaries; k = 600 spans three k-blocks.
+        // Crosses the KC, MC and thread-split boundaries; k = 600 spans three k-blocks; the last
+        // shape has several k-blocks in each of two n-blocks (NC), whose float32 sums share a buffer.
         Random rnd = new Random(3);
-        int[][] shapes = {{256, 600, 128}, {785, 257, 129}, {10, 256, 128}, {256, 128, 1030}};
+        int[][] shapes = {{256, 600, 128}, {785, 257, 129}, {10, 256, 128}, {256, 128, 1030}, {37, 520, 1030}};
         for (int[] s : shapes) {
             for (boolean ta : FLAGS) {
                 for (boolean tb : FLAGS) {
