@@ -28,6 +28,9 @@ public final class Elementwise {
 
         void linfAscent(double[] xa, double[] g, double alpha, double[] x, double eps, int from, int to);
 
+        void momentum(double[] w, double[] g, float[] buf, double lr, double momentum, double weightDecay,
+                      boolean first, boolean nesterov, int from, int to);
+
         void pixels(byte[] src, int srcPos, double[] dst, int dstPos, int length, boolean f32);
     }
 
@@ -77,6 +80,17 @@ public final class Elementwise {
                 buf[k] = b;
                 double v = w[k] - lr * (nesterov ? d + momentum * b : b);
                 w[k] = f32 ? (float) v : v;
+            }
+        }
+
+        @Override
+        public void momentum(double[] w, double[] g, float[] buf, double lr, double momentum, double weightDecay,
+                             boolean first, boolean nesterov, int from, int to) {
+            for (int k = from; k < to; k++) {
+                double d = g[k] + weightDecay * w[k];
+                double b = (float) (first ? d : momentum * buf[k] + d);
+                buf[k] = (float) b;
+                w[k] = (float) (w[k] - lr * (nesterov ? d + momentum * b : b));
             }
         }
 
@@ -192,5 +206,14 @@ public final class Elementwise {
     public static void momentum(double[] w, double[] g, double[] buf, double lr, double momentum, double weightDecay,
                                 boolean first, boolean nesterov, boolean f32, int from, int to) {
         OPS.momentum(w, g, buf, lr, momentum, weightDecay, first, nesterov, f32, from, to);
+    }
+
+    /**
+     * {@link #momentum} in float32 with the buffer held in float32: the same values (each is a
+     * float32 anyway), in half the bytes a step reads and writes for it.
+     */
+    public static void momentum(double[] w, double[] g, float[] buf, double lr, double momentum, double weightDecay,
+                                boolean first, boolean nesterov, int from, int to) {
+        OPS.momentum(w, g, buf, lr, momentum, weightDecay, first, nesterov, from, to);
     }
 }

@@ -70,6 +70,7 @@ final class KernelWarmUp {
         double[] bias = new double[rows];
         double[] h = new double[x.length];
         double[] buf = new double[x.length];
+        float[] buf32 = new float[x.length];
         byte[] pixels = new byte[x.length];
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (byte) (i * 37);
@@ -82,6 +83,7 @@ final class KernelWarmUp {
             Elementwise.roundToFloat(y, 0, y.length);
             Elementwise.copyRounded(x, 1, z, 0, x.length - 1);
             Elementwise.momentum(z, y, buf, 1e-3, 0.9, 0, (i & 2) == 0, (i & 4) == 0, f32, 0, z.length);
+            Elementwise.momentum(z, y, buf32, 1e-3, 0.9, 0, (i & 2) == 0, (i & 4) == 0, 0, z.length);
             Elementwise.signStep(h, x, 1e-3, 0, h.length);
             Elementwise.linfAscent(h, y, 1e-3, x, 0.1, 0, h.length);
             Elementwise.pixels(pixels, 1, z, 0, pixels.length - 1, f32);

@@ -122,6 +122,23 @@ final class VectorElementwise implements Elementwise.Ops {
     }
 
     @Override
+    public void momentum(double[] w, double[] g, float[] buf, double lr, double momentum, double weightDecay,
+                         boolean first, boolean nesterov, int from, int to) {
+        int k = from;
+        for (int end = from + (to - from) / L * L; k < end; k += L) {
+            DoubleVector wv = DoubleVector.fromArray(D, w, k);
+            DoubleVector d = DoubleVector.fromArray(D, g, k).add(wv.mul(weightDecay));
+            FloatVector bf = first ? (FloatVector) d.convertShape(VectorOperators.D2F, F, 0)
+                    : (FloatVector) ((DoubleVector) FloatVector.fromArray(F, buf, k).convertShape(VectorOperators.F2D, D, 0))
+                            .mul(momentum).add(d).convertShape(VectorOperators.D2F, F, 0);
+            bf.intoArray(buf, k);
+            DoubleVector b = (DoubleVector) bf.convertShape(VectorOperators.F2D, D, 0);
+            f32(wv.sub(nesterov ? d.add(b.mul(momentum)).mul(lr) : b.mul(lr))).intoArray(w, k);
+        }
+        Elementwise.SCALAR.momentum(w, g, buf, lr, momentum, weightDecay, first, nesterov, k, to);
+    }
+
+    @Override
     public void linfAscent(double[] xa, double[] g, double alpha, double[] x, double eps, int from, int to) {
         DoubleVector up = DoubleVector.broadcast(D, alpha);
         DoubleVector down = DoubleVector.broadcast(D, -alpha);

@@ -196,6 +196,41 @@ class ElementwiseTest {
     }
 
     @Test
+    void momentumWithAFloat32BufferGivesTheBitsOfTheFloat32Step() {
+        SplittableRandom rng = new SplittableRandom(15);
+        for (int length = 0; length <= 37; length += 5) {
+            for (int variant = 0; variant < 4; variant++) {
+                boolean first = (variant & 1) != 0;
+                boolean nesterov = (variant & 2) != 0;
+                double[] w = mixed(length, rng);
+                double[] g = mixed(length, rng);
+                float[] buf32 = new float[length];
+                double[] buf = new double[length];
+                for (int k = 0; k < length; k++) {
+                    buf32[k] = (float) rng.nextGaussian(); // a float32 step's buffer holds float32 values
+                    buf[k] = buf32[k];
+                }
+                double[] wantW = w.clone();
+                int from = Math.min(2, length);
+                Elementwise.SCALAR.momentum(wantW, g, buf, 0.01, 0.9, 5e-4, first, nesterov, true, from, length);
+                double[] scalarW = w.clone();
+                float[] scalarBuf = buf32.clone();
+                Elementwise.SCALAR.momentum(scalarW, g, scalarBuf, 0.01, 0.9, 5e-4, first, nesterov, from, length);
+                Elementwise.momentum(w, g, buf32, 0.01, 0.9, 5e-4, first, nesterov, from, length);
+                String where = "length " + length + ", variant " + variant;
+                assertDefinitionAndScalarBits(where, wantW, scalarW, w);
+                double[] widened = new double[length];
+                double[] scalarWidened = new double[length];
+                for (int k = 0; k < length; k++) {
+                    widened[k] = buf32[k];
+                    scalarWidened[k] = scalarBuf[k];
+                }
+                assertDefinitionAndScalarBits(where, buf, scalarWidened, widened);
+            }
+        }
+    }
+
+    @Test
     void linfAscentIsTheStepTheProjectionAndTheClip() {
         SplittableRandom rng = new SplittableRandom(14);
         for (int length = 0; length <= 43; length += 3) {
