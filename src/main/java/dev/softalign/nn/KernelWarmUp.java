@@ -31,11 +31,11 @@ final class KernelWarmUp {
     /**
      * Runs the elementwise loops, the products on {@code kernel} (meant to be a single-threaded one),
      * then the loops again. First: a command loads its data while the products still compile, and
-     * loading runs the pixel decoding loop (an evaluation of full Fashion-MNIST took 0.5-0.9 s longer
-     * running it boxed). Again at the end: C2 compiles the hottest queued methods first, so the loops'
-     * compiles queued early waited behind the products' and, when they came last, were still pending
-     * as training began (its first 12 steps 150-365 ms instead of 25 each, the SGD step boxed); called
-     * again, they are hot when the products' compiles are done (first 12 steps 51-60 ms in 5 runs).
+     * loading runs the pixel decoding loop (running it boxed, a float32 start-up spent 0.7-1.0 s more
+     * CPU). Again at the end: C2 compiles the hottest queued methods first, so the loops' compiles
+     * queued early waited behind the products' and were still pending as training began (its first
+     * 12 steps took 150-365 ms, the SGD step boxed, where 12 later steps take about 25); called again,
+     * they are hot when the products' compiles are done (first 12 steps 51-60 ms in 5 runs).
      */
     static void run(MatMul kernel) {
         elementwise();
