@@ -183,8 +183,7 @@ public abstract class Optimizer {
             if (momentum == 0) {
                 return;
             }
-            boolean had = hasBuffer(name, "momentum");
-            if (had) {
+            if (hasBuffer(name, "momentum")) {
                 fresh.remove(name);
             } else {
                 fresh.add(name);

@@ -172,8 +172,7 @@ final class FloatProduct extends VectorMatMul.Blocks {
     /**
      * packB when b is stored transposed (n x k column-major): op(b)'s row p is contiguous in b. Each
      * row is read once, in order, and dealt out to the panels, rather than each panel gathering a
-     * short run from every row: b's rows lie a whole sample apart (6 KB in a gradient's H^T), and
-     * walking them panel by panel missed the cache and the TLB on nearly every run.
+     * short run from every row, rows that lie a whole sample apart (6 KB in a gradient's H^T).
      */
     private void packRowsOfB(float[] bp, int pc, int kc, int jc, int nc) {
         for (int p = 0; p < kc; p++) {
