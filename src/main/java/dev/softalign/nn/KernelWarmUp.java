@@ -64,7 +64,8 @@ final class KernelWarmUp {
     private static void elementwise() {
         int rows = M;
         int cols = ELEMENTWISE_COLUMNS;
-        double[] x = filled(rows, cols).data;
+        R064Store deltas = filled(rows, cols);
+        double[] x = deltas.data;
         double[] y = filled(cols, rows).data;
         double[] z = filled(rows, cols).data;
         double[] bias = new double[rows];
@@ -87,6 +88,8 @@ final class KernelWarmUp {
             Elementwise.signStep(h, x, 1e-3, 0, h.length);
             Elementwise.linfAscent(h, y, 1e-3, x, 0.1, 0, h.length);
             Elementwise.pixels(pixels, 1, z, 0, pixels.length - 1, f32);
+            Vectors.rowSums(deltas, bias, 1, rows); // a bias gradient (bias is all zeros again below)
+            java.util.Arrays.fill(bias, 0.0);
         }
     }
 
