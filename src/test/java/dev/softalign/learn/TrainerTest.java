@@ -264,4 +264,27 @@ class TrainerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.of(config(), empty).run());
         assertTrue(e.getMessage().endsWith("split holds no samples"), e.getMessage());
     }
+
+    @Test
+    void normalisationIsTheWholeTrainingArraysMeanAndStdSummedInOrder() {
+        // A dataset of pixels is read sample by sample; the sums run in the same order as over x().
+        byte[] pixels = new byte[40 * 6];
+        new SplittableRandom(8).nextBytes(pixels);
+        int[] labels = new int[40];
+        dev.softalign.data.Dataset train = dev.softalign.data.Dataset.ofPixels("p", new int[] {6}, 2, pixels, labels);
+        TrainConfig c = TrainConfig.defaults().depth(1).width(4).normalize(true);
+        dev.softalign.nn.Mlp net = Trainer.initialize(c, train);
+        double[] x = train.x();
+        double mean = 0;
+        for (double v : x) {
+            mean += v;
+        }
+        mean /= x.length;
+        double var = 0;
+        for (double v : x) {
+            var += (v - mean) * (v - mean);
+        }
+        assertEquals(mean, net.inputMean()[0], 0.0);
+        assertEquals(Math.sqrt(var / x.length), net.inputStd()[0], 0.0);
+    }
 }
