@@ -195,23 +195,22 @@ public abstract class Optimizer {
                     f[k] = (float) b[k];
                 }
                 momentum32.put(name, f);
-            } else if (dtype != Dtype.F32 && momentum32.containsKey(name)) { // the network went float64: widen, exactly
-                float[] f = momentum32.remove(name);
-                for (int k = 0; k < length; k++) {
-                    b[k] = f[k];
-                }
+            } else if (dtype != Dtype.F32 && momentum32.containsKey(name)) { // the network went float64
+                widen(momentum32.remove(name), b);
             }
         }
 
         @Override
         public Map<String, double[]> state() {
-            momentum32.forEach((name, f) -> {
-                double[] b = buffer(name, "momentum", f.length);
-                for (int k = 0; k < f.length; k++) {
-                    b[k] = f[k];
-                }
-            });
+            momentum32.forEach((name, f) -> widen(f, buffer(name, "momentum", f.length)));
             return super.state();
+        }
+
+        /** to = from, each float32 value widened (exactly). */
+        private static void widen(float[] from, double[] to) {
+            for (int k = 0; k < from.length; k++) {
+                to[k] = from[k];
+            }
         }
 
         @Override

@@ -293,12 +293,13 @@ public final class Mlp {
         int f = d.features();
         double[] in = p.h[0].data;
         byte[] pixels = d.pixels();
+        double[] x = pixels == null ? d.x() : null;
         for (int j = j0; j < j1; j++) {
             int s = order == null ? from + j : order[from + j];
             if (pixels != null) { // decoded and rounded in one pass, as copyInput rounds
                 Elementwise.pixels(pixels, s * f, in, j * f, f, inputMean == null && f32());
             } else {
-                copyInput(d.x(), s * f, in, j * f, f);
+                copyInput(x, s * f, in, j * f, f);
             }
             p.labels[j] = d.labels()[s];
         }
