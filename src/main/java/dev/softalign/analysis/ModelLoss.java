@@ -72,8 +72,7 @@ public final class ModelLoss implements DifferentiableLoss {
         for (int from = 0; from < n; from += batch) {
             int m = Math.min(batch, n - from);
             Pass p = net.pass(m);
-            net.load(p, data, null, from);
-            double l = net.forward(p);
+            double l = net.forward(p, data, null, from);
             loss += l * m;
             correct += p.correct();
             if (grad != null) {

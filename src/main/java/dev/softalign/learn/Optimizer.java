@@ -5,6 +5,7 @@ import dev.softalign.nn.Elementwise;
 import dev.softalign.nn.Gradients;
 import dev.softalign.nn.MatMul;
 import dev.softalign.nn.Mlp;
+import dev.softalign.nn.ParameterUpdate;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -50,6 +51,25 @@ public abstract class Optimizer {
      * do not depend on the cut.
      */
     public void step(Mlp net, Gradients g, double lr) {
+        begin(net, lr);
+        MatMul kernel = net.kernel();
+        stepNet = net;
+        stepGradients = g;
+        stepParts = kernel.parts(FLOPS_PER_PARAMETER * net.parameterCount());
+        kernel.forEachPart(stepParts, stepPart);
+        stepNet = null;
+        stepGradients = null;
+    }
+
+    /**
+     * Starts one update of every parameter at learning rate lr, to be applied range by range as the
+     * gradients are computed: pass the result to {@link Mlp#backward(dev.softalign.nn.Pass,
+     * dev.softalign.nn.BackwardPath, Gradients, boolean, ParameterUpdate)}, which applies it to
+     * every range of every weight and bias once. The same bits as {@link #step} after the backward
+     * pass, without a hand-off of its own, and each range updated where its gradient was just
+     * computed.
+     */
+    public ParameterUpdate begin(Mlp net, double lr) {
         steps++;
         dtype = net.dtype();
         if (names.length != net.layerCount()) {
@@ -59,17 +79,11 @@ public abstract class Optimizer {
             }
         }
         for (int i = 0; i < net.layerCount(); i++) {
-            prepare(names[i][0], g.weight[i].data.length);
-            prepare(names[i][1], g.bias[i].data.length);
+            prepare(names[i][0], net.layer(i).weight.data.length);
+            prepare(names[i][1], net.layer(i).bias.data.length);
         }
-        MatMul kernel = net.kernel();
-        stepNet = net;
-        stepGradients = g;
         stepLr = lr;
-        stepParts = kernel.parts(FLOPS_PER_PARAMETER * net.parameterCount());
-        kernel.forEachPart(stepParts, stepPart);
-        stepNet = null;
-        stepGradients = null;
+        return rangeUpdate;
     }
 
     /**
@@ -80,6 +94,8 @@ public abstract class Optimizer {
     private Gradients stepGradients;
     private double stepLr;
     private int stepParts;
+    private final ParameterUpdate rangeUpdate =
+            (layer, bias, w, g, from, to) -> update(names[layer][bias ? 1 : 0], w, g, stepLr, from, to);
     private final java.util.function.IntConsumer stepPart = t -> {
         for (int i = 0; i < stepNet.layerCount(); i++) {
             updatePart(names[i][0], stepNet.layer(i).weight.data, stepGradients.weight[i].data, t);

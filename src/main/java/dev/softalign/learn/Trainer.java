@@ -267,19 +267,22 @@ public final class Trainer {
          */
         public double run(Pass p, Dataset train, int[] order, int from, double lr, RandomGenerator ruleRng) {
             rule.beforeStep(net, ruleRng);
-            net.load(p, train, order, from);
-            double loss = net.forward(p);
+            // Two hand-offs to the kernel's threads: the samples' half of the step, then the
+            // parameters' (each wakes the helpers, tens of microseconds on a virtual machine).
+            double loss = net.forwardAndDeltas(p, train, order, from, rule.path());
             if (!Double.isFinite(loss)) {
                 return loss;
             }
-            net.backward(p, rule.path(), g, false);
-            if (clip > 0) {
+            if (clip > 0) { // the update waits for the whole gradient's norm
+                net.gradients(p, g, null);
                 double norm = g.norm();
                 if (norm > clip) {
                     g.scale(clip / norm, net.dtype());
                 }
+                opt.step(net, g, lr);
+            } else { // each range updated as soon as its gradient is computed
+                net.gradients(p, g, opt.begin(net, lr));
             }
-            opt.step(net, g, lr);
             rule.afterStep(net, g, lr, weightDecay); // a rule that writes B rounds it to the network's dtype
             return loss;
         }

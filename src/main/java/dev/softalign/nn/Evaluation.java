@@ -16,8 +16,7 @@ public record Evaluation(double loss, double accuracy, int samples) {
         for (int from = 0; from < data.size(); from += BATCH) {
             int n = Math.min(BATCH, data.size() - from);
             Pass p = net.pass(n);
-            net.load(p, data, null, from);
-            lossSum += net.forward(p) * n;
+            lossSum += net.forward(p, data, null, from) * n;
             correct += p.correct();
         }
         return new Evaluation(lossSum / data.size(), (double) correct / data.size(), data.size());

@@ -10,18 +10,25 @@ import java.util.Locale;
 public enum Loss {
     CROSS_ENTROPY("cross-entropy") {
         @Override
-        public double lossAndGradient(double[] z, int classes, int[] labels, int n, double[] grad) {
-            double total = 0;
-            for (int j = 0; j < n; j++) {
+        public void terms(double[] z, int classes, int[] labels, int n, double[] grad, double[] terms, int from, int to) {
+            for (int j = from; j < to; j++) {
                 int o = j * classes;
                 double logSum = logSumExp(z, o, classes);
-                total += logSum - z[o + labels[j]];
+                terms[j] = logSum - z[o + labels[j]];
                 if (grad != null) {
                     for (int k = 0; k < classes; k++) {
                         grad[o + k] = Math.exp(z[o + k] - logSum) / n;
                     }
                     grad[o + labels[j]] -= 1.0 / n;
                 }
+            }
+        }
+
+        @Override
+        public double mean(double[] terms, int n, int classes) {
+            double total = 0;
+            for (int j = 0; j < n; j++) {
+                total += terms[j];
             }
             return total / n;
         }
@@ -44,20 +51,27 @@ public enum Loss {
     },
     MSE("mse") {
         @Override
-        public double lossAndGradient(double[] z, int classes, int[] labels, int n, double[] grad) {
-            double total = 0;
+        public void terms(double[] z, int classes, int[] labels, int n, double[] grad, double[] terms, int from, int to) {
             double scale = 1.0 / ((double) n * classes);
-            for (int j = 0; j < n; j++) {
+            for (int j = from; j < to; j++) {
                 int o = j * classes;
                 for (int k = 0; k < classes; k++) {
                     double d = z[o + k] - (k == labels[j] ? 1 : 0);
-                    total += d * d;
+                    terms[o + k] = d * d;
                     if (grad != null) {
                         grad[o + k] = 2 * d * scale;
                     }
                 }
             }
-            return total * scale;
+        }
+
+        @Override
+        public double mean(double[] terms, int n, int classes) {
+            double total = 0;
+            for (int i = 0; i < n * classes; i++) {
+                total += terms[i];
+            }
+            return total * (1.0 / ((double) n * classes));
         }
 
         @Override
@@ -82,7 +96,23 @@ public enum Loss {
     /**
      * Mean loss over n samples; when grad is not null it receives dL/dz (already divided by n).
      */
-    public abstract double lossAndGradient(double[] z, int classes, int[] labels, int n, double[] grad);
+    public double lossAndGradient(double[] z, int classes, int[] labels, int n, double[] grad) {
+        double[] terms = new double[n * classes];
+        terms(z, classes, labels, n, grad, terms, 0, n);
+        return mean(terms, n, classes);
+    }
+
+    /**
+     * The loss's terms for samples [from, to) of n, and their dL/dz in grad (already divided by n)
+     * when grad is not null: for passes cut by samples among threads, each part its own samples.
+     * Terms sit at sample j's place in a buffer of n x classes, in the order {@link #mean} adds
+     * them, so the mean has the same bits however the samples were cut.
+     */
+    public abstract void terms(double[] z, int classes, int[] labels, int n, double[] grad, double[] terms, int from,
+                               int to);
+
+    /** The mean loss over all n samples from their {@link #terms}, added in sample order. */
+    public abstract double mean(double[] terms, int n, int classes);
 
     /** out = (d2L/dz2) rz, the loss's Hessian with respect to the logits applied to rz (batch-mean scaling). */
     public void hessianTimes(double[] z, int classes, int n, double[] rz, double[] out) {

@@ -274,18 +274,74 @@ public final class Mlp {
 
     /** Copies samples order[from .. from+p.n) of the dataset into the pass. */
     public void load(Pass p, Dataset d, int[] order, int from) {
-        int f = d.features();
-        checkFeatures(f);
-        if (d.classes() > outputSize()) {
-            throw new IllegalArgumentException(d.name() + " has " + d.classes() + " classes but the model outputs "
-                    + outputSize() + " (its features match: " + f + ")");
-        }
+        checkData(d);
         cut.start(p, inputParts(p));
         cut.data = d;
         cut.order = order;
         cut.from = from;
         mm.forEachPart(cut.parts, cut.loadData);
         cut.end();
+    }
+
+    /**
+     * Loads samples order[from .. from+p.n) of the dataset and runs the forward pass on them, in one
+     * hand-off to the kernel's threads: each part loads the samples it then runs. The same bits as
+     * {@link #load(Pass, Dataset, int[], int)} then {@link #forward(Pass)}, with one wake-up of the
+     * helper threads instead of two (each costs tens of microseconds on a virtual machine) and the
+     * loading cut among them.
+     */
+    public double forward(Pass p, Dataset d, int[] order, int from) {
+        checkData(d);
+        cut.start(p, parts(p.n));
+        cut.data = d;
+        cut.order = order;
+        cut.from = from;
+        mm.forEachPart(cut.parts, cut.loadForward);
+        cut.end();
+        return loss(p);
+    }
+
+    /**
+     * The part of a training step that goes sample by sample, in one hand-off to the kernel's
+     * threads: loads samples order[from .. from+p.n) of the dataset, runs the forward pass and the
+     * loss, then the deltas along the path, each part on its own samples. Returns the mean loss;
+     * follow with {@link #gradients}. The same bits as {@link #load(Pass, Dataset, int[], int)},
+     * {@link #forward(Pass)} and the deltas of {@link #backward(Pass, BackwardPath, Gradients,
+     * boolean)}.
+     */
+    public double forwardAndDeltas(Pass p, Dataset d, int[] order, int from, BackwardPath path) {
+        checkData(d);
+        cut.start(p, parts(p.n));
+        cut.data = d;
+        cut.order = order;
+        cut.from = from;
+        cut.path = java.util.Objects.requireNonNull(path, "path");
+        mm.forEachPart(cut.parts, cut.loadForwardDeltas);
+        cut.end();
+        return loss(p);
+    }
+
+    /**
+     * The parameter gradients from the deltas of {@link #forwardAndDeltas}, each range then updated
+     * if an update is given (see {@link #backward(Pass, BackwardPath, Gradients, boolean,
+     * ParameterUpdate)}).
+     */
+    public void gradients(Pass p, Gradients g, ParameterUpdate update) {
+        cut.start(p, parts(p.n));
+        cut.grads = java.util.Objects.requireNonNull(g, "gradients");
+        cut.update = update;
+        mm.forEachPart(cut.parts, cut.gradients);
+        cut.end();
+    }
+
+    /** A dataset whose samples this network can take, or a one-line reason why not. */
+    private void checkData(Dataset d) {
+        int f = d.features();
+        checkFeatures(f);
+        if (d.classes() > outputSize()) {
+            throw new IllegalArgumentException(d.name() + " has " + d.classes() + " classes but the model outputs "
+                    + outputSize() + " (its features match: " + f + ")");
+        }
     }
 
     /** Samples [j0, j1) of a pass from order[from + j] of a dataset. */
@@ -392,6 +448,7 @@ public final class Mlp {
         BackwardPath path;
         boolean inputGradient;
         Gradients grads;
+        ParameterUpdate update;
         Dataset data;
         int[] order;
         int from;
@@ -399,9 +456,17 @@ public final class Mlp {
 
         final IntConsumer forward = t -> Mlp.this.forward(pass, first(t), first(t + 1));
         final IntConsumer backward = t -> Mlp.this.backward(pass, path, inputGradient, first(t), first(t + 1));
-        final IntConsumer gradients = t -> Mlp.this.gradients(pass, grads, parts, t);
+        final IntConsumer gradients = t -> Mlp.this.gradients(pass, grads, update, parts, t);
         final IntConsumer loadData = t -> Mlp.this.loadData(pass, data, order, from, first(t), first(t + 1));
         final IntConsumer loadArray = t -> Mlp.this.loadArray(pass, x, first(t), first(t + 1));
+        final IntConsumer loadForward = t -> {
+            Mlp.this.loadData(pass, data, order, from, first(t), first(t + 1));
+            Mlp.this.forward(pass, first(t), first(t + 1));
+        };
+        final IntConsumer loadForwardDeltas = t -> {
+            loadForward.accept(t);
+            Mlp.this.backward(pass, path, false, first(t), first(t + 1));
+        };
 
         void start(Pass p, int count) {
             pass = p;
@@ -418,6 +483,7 @@ public final class Mlp {
             pass = null;
             path = null;
             grads = null;
+            update = null;
             data = null;
             order = null;
             x = null;
@@ -431,16 +497,32 @@ public final class Mlp {
         cut.start(p, parts(p.n));
         mm.forEachPart(cut.parts, cut.forward);
         cut.end();
-        R064Store z = p.logits();
-        p.loss = loss.lossAndGradient(z.data, z.getRowDim(), p.labels, p.n, p.delta[layers.length - 1].data);
-        if (f32()) {
-            Dtype.F32.round(p.delta[layers.length - 1].data);
-        }
+        return loss(p);
+    }
+
+    /** The mean loss of a pass whose parts have computed their samples' loss terms. */
+    private double loss(Pass p) {
+        p.loss = loss.mean(p.lossTerms, p.n, outputSize());
         return p.loss;
     }
 
-    /** Every layer on samples [from, to). */
+    /**
+     * Every layer on samples [from, to), then their loss terms and dL/dlogits in the last delta:
+     * per sample, so each part does its own (the mean is summed in order afterwards).
+     */
     private void forward(Pass p, int from, int to) {
+        forwardLayers(p, from, to);
+        R064Store z = p.logits();
+        int classes = z.getRowDim();
+        double[] grad = p.delta[layers.length - 1].data;
+        loss.terms(z.data, classes, p.labels, p.n, grad, p.lossTerms, from, to);
+        if (f32()) {
+            Dtype.F32.round(grad, from * classes, to * classes);
+        }
+    }
+
+    /** Every layer on samples [from, to). */
+    private void forwardLayers(Pass p, int from, int to) {
         for (int i = 0; i < layers.length; i++) {
             Layer l = layers[i];
             mm.multiplyColumns(l.weight, false, p.h[i], false, p.a[i], from, to);
@@ -470,10 +552,25 @@ public final class Mlp {
      * gradients by their columns (input features), among the kernel's threads.
      */
     public void backward(Pass p, BackwardPath path, Gradients g, boolean inputGradient) {
+        backward(p, path, g, inputGradient, null);
+    }
+
+    /**
+     * As {@link #backward(Pass, BackwardPath, Gradients, boolean)}, then, if update is not null, the
+     * update applied to each range of every weight and bias as soon as the part computing that
+     * range of its gradient has finished it: the optimiser's step, on the core that holds the
+     * gradient in its cache, in the same hand-off to the kernel's threads. Nothing reads the
+     * parameters while gradients are computed, so the bits are those of the update run afterwards.
+     */
+    public void backward(Pass p, BackwardPath path, Gradients g, boolean inputGradient, ParameterUpdate update) {
+        if (update != null && g == null) {
+            throw new IllegalArgumentException("an update needs the gradients it applies");
+        }
         cut.start(p, parts(p.n));
         cut.path = path;
         cut.inputGradient = inputGradient;
         cut.grads = g;
+        cut.update = update;
         mm.forEachPart(cut.parts, cut.backward);
         if (g != null) {
             mm.forEachPart(cut.parts, cut.gradients);
@@ -512,17 +609,26 @@ public final class Mlp {
         }
     }
 
-    /** Part t of the parameter gradients: its share of every weight gradient's columns and bias gradient's rows. */
-    private void gradients(Pass p, Gradients g, int parts, int t) {
+    /**
+     * Part t of the parameter gradients: its share of every weight gradient's columns and bias
+     * gradient's rows, each range then updated if an update is given.
+     */
+    private void gradients(Pass p, Gradients g, ParameterUpdate update, int parts, int t) {
         for (int i = 0; i < layers.length; i++) {
-            int in = layers[i].in();
-            int out = layers[i].out();
-            mm.multiplyColumns(p.delta[i], false, p.h[i], true, g.weight[i],
-                    MatMul.partStart(in, parts, t), MatMul.partStart(in, parts, t + 1));
+            Layer l = layers[i];
+            int in = l.in();
+            int out = l.out();
+            int c0 = MatMul.partStart(in, parts, t);
+            int c1 = MatMul.partStart(in, parts, t + 1);
+            mm.multiplyColumns(p.delta[i], false, p.h[i], true, g.weight[i], c0, c1);
             int r0 = MatMul.partStart(out, parts, t);
             int r1 = MatMul.partStart(out, parts, t + 1);
             Vectors.rowSums(p.delta[i], g.bias[i].data, r0, r1);
             mm.dtype().round(g.bias[i].data, r0, r1);
+            if (update != null) { // column-major: columns [c0, c1) are elements [c0 * out, c1 * out)
+                update.apply(i, false, l.weight.data, g.weight[i].data, c0 * out, c1 * out);
+                update.apply(i, true, l.bias.data, g.bias[i].data, r0, r1);
+            }
         }
     }
 

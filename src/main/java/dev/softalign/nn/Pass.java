@@ -18,6 +18,8 @@ public final class Pass {
     /** dL/dx in pixel space, after a backward pass that asked for it. */
     final R064Store inputGradient;
     final int[] labels;
+    /** The loss's terms per sample (see {@link Loss#terms}), summed once the parts are done. */
+    final double[] lossTerms;
     double loss = Double.NaN;
 
     Pass(Mlp net, int n) {
@@ -34,6 +36,7 @@ public final class Pass {
         }
         inputGradient = R064Store.FACTORY.make(net.inputSize(), n);
         labels = new int[n];
+        lossTerms = new double[n * net.outputSize()];
     }
 
     /** Logits, classes x n. */

@@ -104,6 +104,43 @@ class PartsTest {
         assertEquals(201, runs.get(2));
     }
 
+    @Test
+    void lossTermsOfSamplesCutAnywhereGiveTheWholeBatchsMeanAndGradient() {
+        Random rnd = new Random(8);
+        int n = 29, classes = 7;
+        double[] z = new double[n * classes];
+        int[] labels = new int[n];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = 3 * rnd.nextGaussian();
+        }
+        for (int j = 0; j < n; j++) {
+            labels[j] = rnd.nextInt(classes);
+        }
+        for (Loss loss : Loss.values()) {
+            double[] grad = new double[z.length];
+            double whole = loss.lossAndGradient(z, classes, labels, n, grad);
+            // The definition, summed in sample order: cross-entropy per sample, squared error per logit.
+            double expected = 0;
+            for (int j = 0; j < n; j++) {
+                for (int k = 0; k < classes; k++) {
+                    double d = z[j * classes + k] - (k == labels[j] ? 1 : 0);
+                    expected += loss == Loss.CROSS_ENTROPY ? (k == 0 ? Loss.logSumExp(z, j * classes, classes)
+                            - z[j * classes + labels[j]] : 0) : d * d;
+                }
+            }
+            expected = loss == Loss.CROSS_ENTROPY ? expected / n : expected * (1.0 / ((double) n * classes));
+            assertEquals(expected, whole, 0.0, loss.id());
+            double[] terms = new double[n * classes];
+            double[] cutGrad = new double[z.length];
+            int[] edges = {0, 1, 13, 14, n};
+            for (int e = edges.length - 1; e > 0; e--) { // parts finish in any order
+                loss.terms(z, classes, labels, n, cutGrad, terms, edges[e - 1], edges[e]);
+            }
+            assertEquals(whole, loss.mean(terms, n, classes), 0.0, loss.id());
+            assertArrayEquals(grad, cutGrad, 0.0, loss.id());
+        }
+    }
+
     /** A network wide enough, on enough samples, that its passes are cut among three threads. */
     private static Mlp net(Activation activation, MatMul kernel) {
         Mlp net = Mlp.create(new int[] {83, 70, 70, 10}, activation, Loss.CROSS_ENTROPY, new SplittableRandom(5), kernel);
