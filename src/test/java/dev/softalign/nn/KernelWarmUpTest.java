@@ -55,7 +55,9 @@ class KernelWarmUpTest {
             }
         };
         KernelWarmUp.run(counting);
-        assertTrue(calls[0] == 3 * KernelWarmUp.ROUNDS, "calls " + calls[0]);
+        // The products, then per training step of the 3-layer network: its forward (3), the deltas
+        // of 2 layers, 3 weight gradients, and an evaluation's forward (3).
+        assertEquals(3 * KernelWarmUp.ROUNDS + 11 * KernelWarmUp.STEP_ROUNDS, calls[0]);
     }
 
     @Test
