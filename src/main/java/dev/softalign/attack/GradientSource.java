@@ -2,7 +2,6 @@ package dev.softalign.attack;
 
 import dev.softalign.nn.BackwardPath;
 import dev.softalign.nn.Loss;
-import dev.softalign.nn.MatMul;
 import dev.softalign.nn.Mlp;
 import dev.softalign.nn.Pass;
 import java.util.LinkedHashMap;
@@ -85,20 +84,7 @@ public final class GradientSource {
     public void gradient(double[] x, int[] labels, double[] out, int[] predicted) {
         int n = labels.length;
         Pass p = pass(n);
-        net.load(p, x, labels);
-        net.forward(p);
-        net.backward(p, path, null, true);
-        // The pass differentiates the batch mean; scale back to each sample's own loss (a
-        // memory-bound pass, cut among the kernel's threads like the pass itself).
-        double[] g = p.inputGradient().data;
-        MatMul kernel = net.kernel();
-        int parts = kernel.parts(out.length, n);
-        kernel.forEachPart(parts, t -> {
-            int to = MatMul.partStart(out.length, parts, t + 1);
-            for (int i = MatMul.partStart(out.length, parts, t); i < to; i++) {
-                out[i] = g[i] * n;
-            }
-        });
+        net.sampleInputGradients(p, x, labels, path, out); // one hand-off to the kernel's threads
         if (predicted != null) {
             for (int j = 0; j < n; j++) {
                 predicted[j] = p.predicted(j);

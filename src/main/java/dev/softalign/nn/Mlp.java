@@ -400,6 +400,43 @@ public final class Mlp {
         cut.end();
     }
 
+    /**
+     * Each sample's gradient of its own loss with respect to its input, for n samples given
+     * sample-major (x, labels), into out (sample-major, like x): the pass's input gradient along the
+     * path times n (it differentiates the batch mean). Loading, forward, loss, backward and the
+     * scaling run in one hand-off to the kernel's threads, each part on its own samples; the same
+     * bits as {@link #load(Pass, double[], int[])}, {@link #forward(Pass)}, {@link #backward(Pass,
+     * BackwardPath, Gradients, boolean)} with the input gradient, then out = inputGradient * n.
+     * Returns the mean loss.
+     */
+    public double sampleInputGradients(Pass p, double[] x, int[] labels, BackwardPath path, double[] out) {
+        if (x.length != p.n * inputSize() || labels.length != p.n || out.length != x.length) {
+            throw new IllegalArgumentException("expected " + p.n + " samples of " + inputSize() + " features, got "
+                    + x.length + " values, " + labels.length + " labels and room for " + out.length + " values");
+        }
+        System.arraycopy(labels, 0, p.labels, 0, labels.length);
+        cut.start(p, parts(p.n));
+        cut.x = x;
+        cut.path = java.util.Objects.requireNonNull(path, "path");
+        cut.out = out;
+        mm.forEachPart(cut.parts, cut.sampleInputGradients);
+        cut.end();
+        return loss(p);
+    }
+
+    /** Samples [j0, j1) of {@link #sampleInputGradients}. */
+    private void sampleInputGradients(Pass p, double[] x, BackwardPath path, double[] out, int j0, int j1) {
+        loadArray(p, x, j0, j1);
+        forward(p, j0, j1);
+        backward(p, path, true, j0, j1);
+        double[] g = p.inputGradient.data;
+        int f = inputSize();
+        int n = p.n;
+        for (int i = j0 * f; i < j1 * f; i++) {
+            out[i] = g[i] * n;
+        }
+    }
+
     /** Samples [j0, j1) of a pass from x, sample-major. */
     private void loadArray(Pass p, double[] x, int j0, int j1) {
         int f = inputSize();
@@ -453,6 +490,7 @@ public final class Mlp {
         int[] order;
         int from;
         double[] x;
+        double[] out;
 
         final IntConsumer forward = t -> Mlp.this.forward(pass, first(t), first(t + 1));
         final IntConsumer backward = t -> Mlp.this.backward(pass, path, inputGradient, first(t), first(t + 1));
@@ -463,6 +501,8 @@ public final class Mlp {
             Mlp.this.loadData(pass, data, order, from, first(t), first(t + 1));
             Mlp.this.forward(pass, first(t), first(t + 1));
         };
+        final IntConsumer sampleInputGradients = t -> Mlp.this.sampleInputGradients(pass, x, path, out, first(t),
+                first(t + 1));
         final IntConsumer loadForwardDeltas = t -> {
             loadForward.accept(t);
             Mlp.this.backward(pass, path, false, first(t), first(t + 1));
@@ -487,6 +527,7 @@ public final class Mlp {
             data = null;
             order = null;
             x = null;
+            out = null;
         }
     }
 

@@ -174,11 +174,21 @@ class PartsTest {
                     assertEquals(3, three.parts(2.0 * n * net.parameterCount()), "this test cuts its passes");
                     double[][] alone = pass(net(activation, MatMul.withThreads(1, dtype)), x, labels, path);
                     String where = dtype + " " + activation.id() + " " + path.id();
+                    double[] perSample = alone[alone.length - 1].clone();
+                    for (int i = 0; i < perSample.length; i++) {
+                        perSample[i] *= n;
+                    }
                     for (int again = 0; again < 10; again++) { // parts race, if they do, by timing: look more than once
                         double[][] cut = pass(net, x, labels, path);
                         for (int i = 0; i < cut.length; i++) {
                             assertArrayEquals(alone[i], cut[i], 0.0, where + ", array " + i);
                         }
+                        // The attacks' one hand-off: load, forward, backward and scaling per part.
+                        double[] out = new double[x.length];
+                        Pass p = net.newPass(n);
+                        assertEquals(alone[0][0], net.sampleInputGradients(p, x, labels, path, out), 0.0, where);
+                        assertArrayEquals(perSample, out, 0.0, where + ", each sample's input gradient");
+                        assertArrayEquals(alone[1], p.logits().data, 0.0, where + ", logits");
                     }
                 }
             }
