@@ -63,11 +63,9 @@ public abstract class Optimizer {
 
     /**
      * Starts one update of every parameter at learning rate lr, to be applied range by range as the
-     * gradients are computed: pass the result to {@link Mlp#backward(dev.softalign.nn.Pass,
-     * dev.softalign.nn.BackwardPath, Gradients, boolean, ParameterUpdate)}, which applies it to
-     * every range of every weight and bias once. The same bits as {@link #step} after the backward
-     * pass, without a hand-off of its own, and each range updated where its gradient was just
-     * computed.
+     * gradients are computed: pass the result to {@link Mlp#gradients}, which applies it once to
+     * every range of every weight and bias. The same bits as {@link #step} after the gradients,
+     * without a hand-off of its own, each range updated where its gradient was just computed.
      */
     public ParameterUpdate begin(Mlp net, double lr) {
         steps++;

@@ -1,5 +1,7 @@
 package dev.softalign.nn;
 
+import dev.softalign.data.Dataset;
+import java.util.SplittableRandom;
 import org.ojalgo.matrix.store.R064Store;
 
 /**
@@ -53,7 +55,7 @@ final class KernelWarmUp {
         elementwise();
     }
 
-    /** Training steps of {@link #steps}, each a few small products. */
+    /** Training steps {@link #steps} takes, each eleven small products. */
     static final int STEP_ROUNDS = 300;
 
     /**
@@ -65,7 +67,7 @@ final class KernelWarmUp {
      */
     private static void steps(MatMul kernel) {
         Mlp net = Mlp.create(new int[] {K, M, M, 10}, Activation.RELU, Loss.CROSS_ENTROPY,
-                new java.util.SplittableRandom(1), kernel);
+                new SplittableRandom(1), kernel);
         for (int i = 0; i < net.layerCount(); i++) {
             System.arraycopy(net.layer(i).weight.data, 0, net.layer(i).feedback.data, 0, net.layer(i).weight.data.length);
         }
@@ -80,8 +82,8 @@ final class KernelWarmUp {
             labels[j] = j % 10;
         }
         int[] shape = {K};
-        dev.softalign.data.Dataset[] data = {dev.softalign.data.Dataset.ofPixels("warm-up", shape, 10, pixels, labels),
-            new dev.softalign.data.Dataset("warm-up", shape, 10, x, labels)};
+        Dataset[] data = {Dataset.ofPixels("warm-up", shape, 10, pixels, labels),
+            new Dataset("warm-up", shape, 10, x, labels)};
         Gradients g = new Gradients(net);
         ParameterUpdate sgd = (layer, bias, w, grad, from, to) -> {
             for (int k = from; k < to; k++) {
@@ -90,7 +92,7 @@ final class KernelWarmUp {
         };
         Pass p = net.pass(N);
         for (int i = 0; i < STEP_ROUNDS; i++) {
-            dev.softalign.data.Dataset d = data[i & 1];
+            Dataset d = data[i & 1];
             net.forwardAndDeltas(p, d, null, 0, (i & 2) == 0 ? BackwardPath.TRUE : BackwardPath.FEEDBACK);
             net.gradients(p, g, sgd);
             net.roundParameters();

@@ -105,8 +105,9 @@ public enum Loss {
     /**
      * The loss's terms for samples [from, to) of n, and their dL/dz in grad (already divided by n)
      * when grad is not null: for passes cut by samples among threads, each part its own samples.
-     * Terms sit at sample j's place in a buffer of n x classes, in the order {@link #mean} adds
-     * them, so the mean has the same bits however the samples were cut.
+     * terms holds n x classes values; a sample's terms go where {@link #mean} adds them in order
+     * (cross-entropy: one per sample, at j; squared error: one per logit, at j * classes + k), so
+     * the mean has the same bits however the samples were cut.
      */
     public abstract void terms(double[] z, int classes, int[] labels, int n, double[] grad, double[] terms, int from,
                                int to);

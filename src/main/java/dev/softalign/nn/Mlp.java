@@ -322,9 +322,11 @@ public final class Mlp {
     }
 
     /**
-     * The parameter gradients from the deltas of {@link #forwardAndDeltas}, each range then updated
-     * if an update is given (see {@link #backward(Pass, BackwardPath, Gradients, boolean,
-     * ParameterUpdate)}).
+     * The parameter gradients into g from the deltas of {@link #forwardAndDeltas}, cut by columns
+     * among the kernel's threads. If update is not null, each part then applies it to the ranges of
+     * every weight and bias whose gradient it has just computed: the optimiser's step in the same
+     * hand-off, on the core that holds the gradient in its cache. Nothing reads the parameters while
+     * gradients are computed, so the bits are those of the update run afterwards.
      */
     public void gradients(Pass p, Gradients g, ParameterUpdate update) {
         cut.start(p, parts(p.n));
@@ -593,25 +595,10 @@ public final class Mlp {
      * gradients by their columns (input features), among the kernel's threads.
      */
     public void backward(Pass p, BackwardPath path, Gradients g, boolean inputGradient) {
-        backward(p, path, g, inputGradient, null);
-    }
-
-    /**
-     * As {@link #backward(Pass, BackwardPath, Gradients, boolean)}, then, if update is not null, the
-     * update applied to each range of every weight and bias as soon as the part computing that
-     * range of its gradient has finished it: the optimiser's step, on the core that holds the
-     * gradient in its cache, in the same hand-off to the kernel's threads. Nothing reads the
-     * parameters while gradients are computed, so the bits are those of the update run afterwards.
-     */
-    public void backward(Pass p, BackwardPath path, Gradients g, boolean inputGradient, ParameterUpdate update) {
-        if (update != null && g == null) {
-            throw new IllegalArgumentException("an update needs the gradients it applies");
-        }
         cut.start(p, parts(p.n));
         cut.path = path;
         cut.inputGradient = inputGradient;
         cut.grads = g;
-        cut.update = update;
         mm.forEachPart(cut.parts, cut.backward);
         if (g != null) {
             mm.forEachPart(cut.parts, cut.gradients);

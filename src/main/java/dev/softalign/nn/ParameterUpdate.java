@@ -2,8 +2,8 @@ package dev.softalign.nn;
 
 /**
  * What a training step does to a range of one parameter array once that range of its gradient is
- * complete: an optimiser's update, applied by {@link Mlp#backward(Pass, BackwardPath, Gradients,
- * boolean, ParameterUpdate)} inside the part that computed the gradient. Parts call it at once on
+ * complete: an optimiser's update, applied by {@link Mlp#gradients} inside the part that computed
+ * the gradient. Parts call it at once on
  * disjoint ranges, so it must write nothing but parameter[from, to) and its own state's same range.
  */
 @FunctionalInterface

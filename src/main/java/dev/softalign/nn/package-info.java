@@ -15,7 +15,11 @@
  * {@link dev.softalign.nn.Kernels}. A kernel has a thread count its owner sets (a command: all
  * cores; a sweep: each cell's share) and each network is given its kernel; the count never
  * changes a bit. A pass cuts its samples among the kernel's threads once
- * ({@link dev.softalign.nn.MatMul#forEachPart}) rather than splitting each product. A kernel computes in one {@link dev.softalign.nn.Dtype}, float64 or float32
+ * ({@link dev.softalign.nn.MatMul#forEachPart}) rather than splitting each product, and a training
+ * step hands work to them twice: {@link dev.softalign.nn.Mlp#forwardAndDeltas} (loading, forward,
+ * loss and deltas, sample by sample) and {@link dev.softalign.nn.Mlp#gradients}, whose parts apply
+ * the optimiser's {@link dev.softalign.nn.ParameterUpdate} to the ranges they have just computed;
+ * an attack's gradient is one ({@link dev.softalign.nn.Mlp#sampleInputGradients}). A kernel computes in one {@link dev.softalign.nn.Dtype}, float64 or float32
  * ({@link dev.softalign.nn.FloatProduct}, with a portable twin giving the same bits), and a network
  * computes in its kernel's: in float32 it rounds every value it writes to float32. {@link dev.softalign.nn.ModelFile} stores a network as
  * safetensors that PyTorch opens. What both training and the analyses need lives here too:
