@@ -60,16 +60,27 @@ final class KernelWarmUp {
 
     /**
      * Training steps of a small network through the network's own code: loading both forms of data,
-     * forward, loss, deltas along both chained paths, gradients with an update applied by their
-     * parts, an evaluation's forward. Compiled by the products alone, a first epoch ran this code
-     * in C1 and compiled it while training: 260 compilations during the first epoch, whose steps
-     * took 70-85 ms per 47 against 55-60 in the second.
+     * in order and shuffled, normalised or not, forward, loss, deltas along both chained paths,
+     * gradients with an update applied by their parts, an evaluation's forward. Compiled by the
+     * products alone, a first epoch ran this code in C1 and compiled it while training: 260
+     * compilations during the first epoch, whose steps took 70-85 ms per 47 against 55-60 in the
+     * second. Every branch both ways, as for the products: with only in-order loading here, the
+     * first shuffled batch of training threw the compiled loader away.
      */
     private static void steps(MatMul kernel) {
-        Mlp net = Mlp.create(new int[] {K, M, M, 10}, Activation.RELU, Loss.CROSS_ENTROPY,
-                new SplittableRandom(1), kernel);
-        for (int i = 0; i < net.layerCount(); i++) {
-            System.arraycopy(net.layer(i).weight.data, 0, net.layer(i).feedback.data, 0, net.layer(i).weight.data.length);
+        Mlp[] nets = new Mlp[2];
+        for (int n = 0; n < nets.length; n++) {
+            Mlp net = Mlp.create(new int[] {K, M, M, 10}, Activation.RELU, Loss.CROSS_ENTROPY,
+                    new SplittableRandom(1), kernel);
+            for (int i = 0; i < net.layerCount(); i++) {
+                System.arraycopy(net.layer(i).weight.data, 0, net.layer(i).feedback.data, 0,
+                        net.layer(i).weight.data.length);
+            }
+            nets[n] = n == 0 ? net : net.normalize(new double[] {0.3}, new double[] {0.4});
+        }
+        int[] order = new int[N];
+        for (int j = 0; j < N; j++) {
+            order[j] = (j * 7) % N;
         }
         byte[] pixels = new byte[N * K];
         double[] x = new double[N * K];
@@ -84,16 +95,18 @@ final class KernelWarmUp {
         int[] shape = {K};
         Dataset[] data = {Dataset.ofPixels("warm-up", shape, 10, pixels, labels),
             new Dataset("warm-up", shape, 10, x, labels)};
-        Gradients g = new Gradients(net);
         ParameterUpdate sgd = (layer, bias, w, grad, from, to) -> {
             for (int k = from; k < to; k++) {
                 w[k] -= 1e-3 * grad[k];
             }
         };
-        Pass p = net.pass(N);
         for (int i = 0; i < STEP_ROUNDS; i++) {
+            Mlp net = nets[(i >> 3) & 1];
+            Gradients g = new Gradients(net);
+            Pass p = net.pass(N);
             Dataset d = data[i & 1];
-            net.forwardAndDeltas(p, d, null, 0, (i & 2) == 0 ? BackwardPath.TRUE : BackwardPath.FEEDBACK);
+            net.forwardAndDeltas(p, d, (i & 4) == 0 ? order : null, 0,
+                    (i & 2) == 0 ? BackwardPath.TRUE : BackwardPath.FEEDBACK);
             net.gradients(p, g, sgd);
             net.roundParameters();
             p.correct();
