@@ -409,7 +409,8 @@ public final class Mlp {
      * scaling run in one hand-off to the kernel's threads, each part on its own samples; the same
      * bits as {@link #load(Pass, double[], int[])}, {@link #forward(Pass)}, {@link #backward(Pass,
      * BackwardPath, Gradients, boolean)} with the input gradient, then out = inputGradient * n.
-     * Returns the mean loss.
+     * Returns the mean loss. The pass's logits and deltas are filled, its input and input gradient
+     * are not (without a normalisation the first layer reads x itself; the gradient is made in out).
      */
     public double sampleInputGradients(Pass p, double[] x, int[] labels, BackwardPath path, double[] out) {
         if (x.length != p.n * inputSize() || labels.length != p.n || out.length != x.length) {
@@ -418,24 +419,32 @@ public final class Mlp {
         }
         System.arraycopy(labels, 0, p.labels, 0, labels.length);
         cut.start(p, parts(p.n));
+        // Without a normalisation the pass's input would be x itself (float64) or x rounded to
+        // float32, which a float32 product rounds as it reads it anyway: the first layer reads x
+        // directly, a pass over the batch saved. The input gradient is computed in out, then
+        // scaled in place. Neither the pass's input nor its input gradient is filled.
         cut.x = x;
+        cut.input = inputMean == null ? R064Store.wrap(x, inputSize()) : null;
         cut.path = java.util.Objects.requireNonNull(path, "path");
-        cut.out = out;
+        cut.out = R064Store.wrap(out, inputSize());
         mm.forEachPart(cut.parts, cut.sampleInputGradients);
         cut.end();
         return loss(p);
     }
 
-    /** Samples [j0, j1) of {@link #sampleInputGradients}. */
-    private void sampleInputGradients(Pass p, double[] x, BackwardPath path, double[] out, int j0, int j1) {
-        loadArray(p, x, j0, j1);
-        forward(p, j0, j1);
-        backward(p, path, true, j0, j1);
-        double[] g = p.inputGradient.data;
+    /** Samples [j0, j1) of {@link #sampleInputGradients}; input is x wrapped, or null to load x into the pass. */
+    private void sampleInputGradients(Pass p, double[] x, R064Store input, BackwardPath path, R064Store out, int j0,
+                                      int j1) {
+        if (input == null) {
+            loadArray(p, x, j0, j1);
+        }
+        forward(p, input == null ? p.h[0] : input, j0, j1);
+        backward(p, path, out, j0, j1);
+        double[] g = out.data;
         int f = inputSize();
         int n = p.n;
         for (int i = j0 * f; i < j1 * f; i++) {
-            out[i] = g[i] * n;
+            g[i] *= n;
         }
     }
 
@@ -492,22 +501,24 @@ public final class Mlp {
         int[] order;
         int from;
         double[] x;
-        double[] out;
+        R064Store input;
+        R064Store out;
 
-        final IntConsumer forward = t -> Mlp.this.forward(pass, first(t), first(t + 1));
-        final IntConsumer backward = t -> Mlp.this.backward(pass, path, inputGradient, first(t), first(t + 1));
+        final IntConsumer forward = t -> Mlp.this.forward(pass, pass.h[0], first(t), first(t + 1));
+        final IntConsumer backward = t -> Mlp.this.backward(pass, path, inputGradient ? pass.inputGradient : null,
+                first(t), first(t + 1));
         final IntConsumer gradients = t -> Mlp.this.gradients(pass, grads, update, parts, t);
         final IntConsumer loadData = t -> Mlp.this.loadData(pass, data, order, from, first(t), first(t + 1));
         final IntConsumer loadArray = t -> Mlp.this.loadArray(pass, x, first(t), first(t + 1));
         final IntConsumer loadForward = t -> {
             Mlp.this.loadData(pass, data, order, from, first(t), first(t + 1));
-            Mlp.this.forward(pass, first(t), first(t + 1));
+            Mlp.this.forward(pass, pass.h[0], first(t), first(t + 1));
         };
-        final IntConsumer sampleInputGradients = t -> Mlp.this.sampleInputGradients(pass, x, path, out, first(t),
+        final IntConsumer sampleInputGradients = t -> Mlp.this.sampleInputGradients(pass, x, input, path, out, first(t),
                 first(t + 1));
         final IntConsumer loadForwardDeltas = t -> {
             loadForward.accept(t);
-            Mlp.this.backward(pass, path, false, first(t), first(t + 1));
+            Mlp.this.backward(pass, path, null, first(t), first(t + 1));
         };
 
         void start(Pass p, int count) {
@@ -529,6 +540,7 @@ public final class Mlp {
             data = null;
             order = null;
             x = null;
+            input = null;
             out = null;
         }
     }
@@ -553,8 +565,8 @@ public final class Mlp {
      * Every layer on samples [from, to), then their loss terms and dL/dlogits in the last delta:
      * per sample, so each part does its own (the mean is summed in order afterwards).
      */
-    private void forward(Pass p, int from, int to) {
-        forwardLayers(p, from, to);
+    private void forward(Pass p, R064Store input, int from, int to) {
+        forwardLayers(p, input, from, to);
         R064Store z = p.logits();
         int classes = z.getRowDim();
         double[] grad = p.delta[layers.length - 1].data;
@@ -564,11 +576,11 @@ public final class Mlp {
         }
     }
 
-    /** Every layer on samples [from, to). */
-    private void forwardLayers(Pass p, int from, int to) {
+    /** Every layer on samples [from, to), the first reading its input from input (the pass's own, or the caller's). */
+    private void forwardLayers(Pass p, R064Store input, int from, int to) {
         for (int i = 0; i < layers.length; i++) {
             Layer l = layers[i];
-            mm.multiplyColumns(l.weight, false, p.h[i], false, p.a[i], from, to);
+            mm.multiplyColumns(l.weight, false, i == 0 ? input : p.h[i], false, p.a[i], from, to);
             boolean hidden = i < layers.length - 1;
             R064Store a = p.a[i];
             int rows = a.getRowDim();
@@ -607,7 +619,7 @@ public final class Mlp {
     }
 
     /** Deltas along the path, and the input gradient if asked, for samples [from, to). */
-    private void backward(Pass p, BackwardPath path, boolean inputGradient, int from, int to) {
+    private void backward(Pass p, BackwardPath path, R064Store inputGradient, int from, int to) {
         for (int i = layers.length - 1; i > 0; i--) {
             R064Store d = p.delta[i - 1];
             path.propagate(this, p, i, d, from, to);
@@ -624,10 +636,10 @@ public final class Mlp {
                 }
             }
         }
-        if (inputGradient) {
-            path.propagate(this, p, 0, p.inputGradient, from, to);
+        if (inputGradient != null) {
+            path.propagate(this, p, 0, inputGradient, from, to);
             if (inputStd != null) {
-                double[] x = p.inputGradient.data;
+                double[] x = inputGradient.data;
                 int f = inputSize();
                 for (int i = from * f; i < to * f; i++) {
                     x[i] /= inputStd.length == 1 ? inputStd[0] : inputStd[i % f];

@@ -174,25 +174,62 @@ class PartsTest {
                     assertEquals(3, three.parts(2.0 * n * net.parameterCount()), "this test cuts its passes");
                     double[][] alone = pass(net(activation, MatMul.withThreads(1, dtype)), x, labels, path);
                     String where = dtype + " " + activation.id() + " " + path.id();
-                    double[] perSample = alone[alone.length - 1].clone();
-                    for (int i = 0; i < perSample.length; i++) {
-                        perSample[i] *= n;
-                    }
                     for (int again = 0; again < 10; again++) { // parts race, if they do, by timing: look more than once
                         double[][] cut = pass(net, x, labels, path);
                         for (int i = 0; i < cut.length; i++) {
                             assertArrayEquals(alone[i], cut[i], 0.0, where + ", array " + i);
                         }
-                        // The attacks' one hand-off: load, forward, backward and scaling per part.
-                        double[] out = new double[x.length];
-                        Pass p = net.newPass(n);
-                        assertEquals(alone[0][0], net.sampleInputGradients(p, x, labels, path, out), 0.0, where);
-                        assertArrayEquals(perSample, out, 0.0, where + ", each sample's input gradient");
-                        assertArrayEquals(alone[1], p.logits().data, 0.0, where + ", logits");
                     }
                 }
             }
         }
+    }
+
+    @Test
+    void anAttacksOneHandOffGivesTheSeparatePassesBitsTimesN() {
+        int n = 37;
+        Random rnd = new Random(9);
+        double[] x = new double[n * 83];
+        int[] labels = new int[n];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextDouble(); // not float32 values: a float32 network must round them as loading does
+        }
+        for (int j = 0; j < n; j++) {
+            labels[j] = rnd.nextInt(10);
+        }
+        for (Dtype dtype : Dtype.values()) {
+            for (boolean normalized : FLAGS) { // without a normalisation the first layer reads x itself
+                for (BackwardPath path : new BackwardPath[] {BackwardPath.TRUE, BackwardPath.FEEDBACK}) {
+                    Mlp alone = plain(net(Activation.RELU, MatMul.withThreads(1, dtype)), normalized);
+                    Mlp three = plain(net(Activation.RELU, MatMul.withThreads(3, dtype)), normalized);
+                    double[][] expected = pass(alone, x, labels, path);
+                    double[] perSample = expected[expected.length - 1].clone();
+                    for (int i = 0; i < perSample.length; i++) {
+                        perSample[i] *= n;
+                    }
+                    String where = dtype + (normalized ? " normalised " : " ") + path.id();
+                    for (int again = 0; again < 5; again++) {
+                        double[] out = new double[x.length];
+                        Pass p = three.newPass(n);
+                        assertEquals(expected[0][0], three.sampleInputGradients(p, x, labels, path, out), 0.0, where);
+                        assertArrayEquals(perSample, out, 0.0, where + ", each sample's input gradient");
+                        assertArrayEquals(expected[1], p.logits().data, 0.0, where + ", logits");
+                    }
+                }
+            }
+        }
+    }
+
+    /** The network without its input normalisation, unless it is to keep it. */
+    private static Mlp plain(Mlp net, boolean normalized) {
+        if (normalized) {
+            return net;
+        }
+        Mlp copy = Mlp.create(net.sizes(), net.activation(), net.loss(), new SplittableRandom(5), net.kernel());
+        for (int i = 0; i < net.layerCount(); i++) {
+            System.arraycopy(net.layer(i).feedback.data, 0, copy.layer(i).feedback.data, 0, net.layer(i).feedback.data.length);
+        }
+        return copy.roundParameters();
     }
 
     /** Loss, logits, every delta, every gradient and the input gradient of one forward and backward pass. */
