@@ -24,13 +24,13 @@ touch src/main/java/dev/softalign/cli/Main.java   # the next run rebuilds, as af
 for i in $(seq 1 $((repeats + 1))); do
     w=$(wall train --epochs 1)
     label=$([[ $i == 1 ]] && echo "first run after the build" || echo "later run $((i - 1))")
-    printf '%-26s wall %6.1f s; %s; %s; load %s\n' "$label" "$w" "$(grep -o 'test loss.*' "$out/last.txt" | grep -o '[0-9.]* s$')" \
+    printf '%-26s wall %6.2f s; %s; %s; load %s\n' "$label" "$w" "$(grep -o 'test loss.*' "$out/last.txt" | grep -o '[0-9.]* s$')" \
         "$(grep '^time:' "$out/last.txt")" "$(cut -d' ' -f1 /proc/loadavg)"
 done
 for i in $(seq 1 "$repeats"); do
     w2=$(wall train --epochs 2)
     w0=$(wall train --epochs 0)
-    printf 'train --epochs 2 %6.1f s, --epochs 0 %6.1f s: 2 epochs cost %6.1f s (load %s)\n' "$w2" "$w0" \
+    printf 'train --epochs 2 %6.2f s, --epochs 0 %6.2f s: 2 epochs cost %6.2f s (load %s)\n' "$w2" "$w0" \
         "$(echo "$w2 - $w0" | bc)" "$(cut -d' ' -f1 /proc/loadavg)"
     if [[ $peer == yes ]]; then
         # shellcheck disable=SC2086 # the peer environment is a list of NAME=VALUE words
