@@ -101,7 +101,8 @@ final class KernelWarmUp {
             Gradients g = new Gradients(net);
             Pass p = net.pass(N);
             Dataset d = data[i & 1];
-            // Shuffled as an epoch shuffles: its first permutation of 60,000 samples took 4-7 ms uncompiled, 0.3-1.3 after this.
+            // Shuffled as an epoch shuffles: an epoch's first permutation of 60,000 samples took
+            // 4-7 ms uncompiled, 0.3-1.3 ms with this.
             int[] order = (i & 4) == 0 ? Seeds.permutation(N, new SplittableRandom(i)) : null;
             net.forwardAndDeltas(p, d, order, 0,
                     (i & 2) == 0 ? BackwardPath.TRUE : BackwardPath.FEEDBACK);
