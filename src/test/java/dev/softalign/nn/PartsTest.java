@@ -154,18 +154,30 @@ class PartsTest {
         return net.normalize(new double[] {0.3}, new double[] {0.4});
     }
 
+    /** n samples of the test network's 83 inputs in [0, 1) (doubles, not float32 values), sample-major. */
+    private static double[] inputs(Random rnd, int n) {
+        double[] x = new double[n * 83];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextDouble();
+        }
+        return x;
+    }
+
+    /** n labels of the test network's 10 classes. */
+    private static int[] labels(Random rnd, int n) {
+        int[] labels = new int[n];
+        for (int j = 0; j < n; j++) {
+            labels[j] = rnd.nextInt(10);
+        }
+        return labels;
+    }
+
     @Test
     void passesCutAmongThreadsGiveOneThreadsBits() {
         int n = 37;
         Random rnd = new Random(7);
-        double[] x = new double[n * 83];
-        int[] labels = new int[n];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = rnd.nextDouble();
-        }
-        for (int j = 0; j < n; j++) {
-            labels[j] = rnd.nextInt(10);
-        }
+        double[] x = inputs(rnd, n);
+        int[] labels = labels(rnd, n);
         for (Dtype dtype : Dtype.values()) {
             for (Activation activation : new Activation[] {Activation.RELU, Activation.TANH}) {
                 for (BackwardPath path : new BackwardPath[] {BackwardPath.TRUE, BackwardPath.FEEDBACK}) {
@@ -189,14 +201,8 @@ class PartsTest {
     void anAttacksOneHandOffGivesTheSeparatePassesBitsTimesN() {
         int n = 37;
         Random rnd = new Random(9);
-        double[] x = new double[n * 83];
-        int[] labels = new int[n];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = rnd.nextDouble(); // not float32 values: a float32 network must round them as loading does
-        }
-        for (int j = 0; j < n; j++) {
-            labels[j] = rnd.nextInt(10);
-        }
+        double[] x = inputs(rnd, n); // not float32 values: a float32 network must round them as loading does
+        int[] labels = labels(rnd, n);
         for (Dtype dtype : Dtype.values()) {
             for (boolean normalized : FLAGS) { // without a normalisation the first layer reads x itself
                 for (BackwardPath path : new BackwardPath[] {BackwardPath.TRUE, BackwardPath.FEEDBACK}) {
