@@ -98,8 +98,7 @@ public final class GradientFlow {
         int layers = net.layerCount();
         int n = subset.size();
         Pass p = net.pass(n);
-        net.load(p, subset, null, 0);
-        double loss = net.forward(p);
+        double loss = net.forward(p, subset, null, 0);
         Gradients gt = new Gradients(net);
         Gradients gr = new Gradients(net);
         net.backward(p, BackwardPath.TRUE, gt, false);

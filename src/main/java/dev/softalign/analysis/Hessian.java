@@ -159,8 +159,7 @@ public final class Hessian implements LinearOperator {
             int n = size(k);
             double w = (double) n / data.size();
             Pass p = net.pass(n);
-            net.load(p, data, null, k * this.chunk);
-            total += w * net.forward(p);
+            total += w * net.forward(p, data, null, k * this.chunk);
             net.backward(p, BackwardPath.TRUE, g, false);
             g.addTo(grad, w);
         }
@@ -316,8 +315,7 @@ public final class Hessian implements LinearOperator {
             return st;
         }
         Pass p = st.net.pass(n);
-        st.net.load(p, data, null, k * chunk);
-        st.net.forward(p);
+        st.net.forward(p, data, null, k * chunk);
         st.net.backward(p, BackwardPath.TRUE, null, false);
         if (curved) {
             for (int i = 1; i < st.net.layerCount(); i++) {
