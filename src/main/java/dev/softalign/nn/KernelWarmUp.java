@@ -96,9 +96,9 @@ final class KernelWarmUp {
                 w[k] -= 1e-3 * grad[k];
             }
         };
+        Gradients g = new Gradients(nets[0]); // both nets have the same shapes
         for (int i = 0; i < STEP_ROUNDS; i++) {
             Mlp net = nets[(i >> 3) & 1];
-            Gradients g = new Gradients(net);
             Pass p = net.pass(N);
             Dataset d = data[i & 1];
             // Shuffled as an epoch shuffles: an epoch's first permutation of 60,000 samples took
