@@ -169,9 +169,9 @@ public final class Dataset {
                 : ofPixels(name, shape.clone(), classes, Arrays.copyOfRange(pixels, from * f, to * f), y);
     }
 
-    /** The same samples under another name (shares the arrays). */
+    /** The same samples under another name (shares the arrays, the decoded doubles too if made). */
     public Dataset named(String newName) {
-        return pixels == null ? new Dataset(newName, shape, classes, x, labels) : ofPixels(newName, shape, classes, pixels, labels);
+        return new Dataset(newName, shape, classes, x, pixels, labels);
     }
 
     private void checkRange(int from, int to) {

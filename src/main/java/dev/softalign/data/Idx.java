@@ -240,11 +240,15 @@ public final class Idx {
         int n = d.size();
         ByteBuffer img = ByteBuffer.allocate(16 + n * d.features());
         img.putInt(IMAGES_MAGIC).putInt(n).putInt(rows).putInt(cols);
-        double[] sample = new double[d.features()];
-        for (int i = 0; i < n; i++) {
-            d.copySample(i, sample, 0);
-            for (double v : sample) {
-                img.put((byte) Math.round(255 * Math.min(1, Math.max(0, v))));
+        if (d.pixels() != null) { // the bytes themselves: rounding 255 * (p / 255) gives p back
+            img.put(d.pixels());
+        } else {
+            double[] sample = new double[d.features()];
+            for (int i = 0; i < n; i++) {
+                d.copySample(i, sample, 0);
+                for (double v : sample) {
+                    img.put((byte) Math.round(255 * Math.min(1, Math.max(0, v))));
+                }
             }
         }
         ByteBuffer lab = ByteBuffer.allocate(8 + n);

@@ -197,12 +197,12 @@ public abstract class Optimizer {
             if (momentum == 0) {
                 return;
             }
-            if (hasBuffer(name, "momentum")) {
-                fresh.remove(name);
-            } else {
-                fresh.add(name);
-            }
             boolean created = !hasBuffer(name, "momentum");
+            if (created) {
+                fresh.add(name);
+            } else {
+                fresh.remove(name);
+            }
             double[] b = buffer(name, "momentum", length);
             if (dtype == Dtype.F32 && !momentum32.containsKey(name)) { // a new buffer, or one restored from a checkpoint
                 float[] f = new float[length];

@@ -79,6 +79,15 @@ class IdxTest {
         assertArrayEquals(d.x(), r.x(), 0.0);
         assertArrayEquals(new int[] {7, 0, 9}, r.labels());
         assertEquals(230 / 255.0, r.x()[23], 0.0);
+        // A dataset of pixels writes its bytes: the same file as its doubles, quantised, gave.
+        Path img2 = dir.resolve("img2"), lab2 = dir.resolve("lab2");
+        Idx.write(Idx.read("r", img, lab, 10), img2, lab2, false);
+        try {
+            assertArrayEquals(Files.readAllBytes(img), Files.readAllBytes(img2));
+            assertArrayEquals(Files.readAllBytes(lab), Files.readAllBytes(lab2));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
