@@ -214,34 +214,36 @@ final class FloatProduct extends VectorMatMul.Blocks {
         FloatVector c0a = FloatVector.zero(S), c1a = FloatVector.zero(S);
         FloatVector c0b = FloatVector.zero(S), c1b = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            FloatVector a0 = FloatVector.fromArray(S, ap, aOff);
-            FloatVector a1 = FloatVector.fromArray(S, ap, aOff + VL);
-            FloatVector b0 = FloatVector.broadcast(S, bp[bOff + 0]);
+            // Offsets computed from p, not advanced by the loop: the same loads, and the kernel
+            // alone (one thread, packed panels in cache) ran 1-7 % faster here.
+            int ao = aOff + p * MR;
+            int bo = bOff + p * NR;
+            FloatVector a0 = FloatVector.fromArray(S, ap, ao);
+            FloatVector a1 = FloatVector.fromArray(S, ap, ao + VL);
+            FloatVector b0 = FloatVector.broadcast(S, bp[bo + 0]);
             c00 = a0.fma(b0, c00); c10 = a1.fma(b0, c10);
-            FloatVector b1 = FloatVector.broadcast(S, bp[bOff + 1]);
+            FloatVector b1 = FloatVector.broadcast(S, bp[bo + 1]);
             c01 = a0.fma(b1, c01); c11 = a1.fma(b1, c11);
-            FloatVector b2 = FloatVector.broadcast(S, bp[bOff + 2]);
+            FloatVector b2 = FloatVector.broadcast(S, bp[bo + 2]);
             c02 = a0.fma(b2, c02); c12 = a1.fma(b2, c12);
-            FloatVector b3 = FloatVector.broadcast(S, bp[bOff + 3]);
+            FloatVector b3 = FloatVector.broadcast(S, bp[bo + 3]);
             c03 = a0.fma(b3, c03); c13 = a1.fma(b3, c13);
-            FloatVector b4 = FloatVector.broadcast(S, bp[bOff + 4]);
+            FloatVector b4 = FloatVector.broadcast(S, bp[bo + 4]);
             c04 = a0.fma(b4, c04); c14 = a1.fma(b4, c14);
-            FloatVector b5 = FloatVector.broadcast(S, bp[bOff + 5]);
+            FloatVector b5 = FloatVector.broadcast(S, bp[bo + 5]);
             c05 = a0.fma(b5, c05); c15 = a1.fma(b5, c15);
-            FloatVector b6 = FloatVector.broadcast(S, bp[bOff + 6]);
+            FloatVector b6 = FloatVector.broadcast(S, bp[bo + 6]);
             c06 = a0.fma(b6, c06); c16 = a1.fma(b6, c16);
-            FloatVector b7 = FloatVector.broadcast(S, bp[bOff + 7]);
+            FloatVector b7 = FloatVector.broadcast(S, bp[bo + 7]);
             c07 = a0.fma(b7, c07); c17 = a1.fma(b7, c17);
-            FloatVector b8 = FloatVector.broadcast(S, bp[bOff + 8]);
+            FloatVector b8 = FloatVector.broadcast(S, bp[bo + 8]);
             c08 = a0.fma(b8, c08); c18 = a1.fma(b8, c18);
-            FloatVector b9 = FloatVector.broadcast(S, bp[bOff + 9]);
+            FloatVector b9 = FloatVector.broadcast(S, bp[bo + 9]);
             c09 = a0.fma(b9, c09); c19 = a1.fma(b9, c19);
-            FloatVector ba = FloatVector.broadcast(S, bp[bOff + 10]);
+            FloatVector ba = FloatVector.broadcast(S, bp[bo + 10]);
             c0a = a0.fma(ba, c0a); c1a = a1.fma(ba, c1a);
-            FloatVector bb = FloatVector.broadcast(S, bp[bOff + 11]);
+            FloatVector bb = FloatVector.broadcast(S, bp[bo + 11]);
             c0b = a0.fma(bb, c0b); c1b = a1.fma(bb, c1b);
-            aOff += MR;
-            bOff += NR;
         }
         c00.intoArray(t, 0); c10.intoArray(t, VL);
         c01.intoArray(t, MR); c11.intoArray(t, MR + VL);
