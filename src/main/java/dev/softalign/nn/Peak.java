@@ -36,8 +36,8 @@ public final class Peak {
 
     /**
      * Measures the peak of {@code dtype} ("f64" or "f32") on one thread and on {@code threads}
-     * threads at once; each figure is the best of {@code rounds} rounds after warm-up rounds that
-     * let the JIT compile the loop.
+     * threads at once; each figure is the best of {@code rounds} rounds of at least 25 ms ({@link
+     * #best}) after warm-up rounds that let the JIT compile the loop.
      *
      * @throws IllegalStateException when the Vector API is not loaded
      */
@@ -69,39 +69,63 @@ public final class Peak {
             }
         }
         long perRound = Math.max(1, (long) (bestRate * ROUND_SECONDS));
-        double one = 0;
-        for (int r = 0; r < rounds; r++) {
-            one = Math.max(one, perRound * flopsPerIteration / time(f32, perRound) / 1e9);
-        }
+        double one = best(rounds, perRound, flopsPerIteration, n -> time(f32, n));
         double all = one;
         if (threads > 1) {
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
-                all = 0;
-                for (int r = 0; r < rounds + 1; r++) { // the first round warms the pool's threads
-                    long start = System.nanoTime();
-                    List<Future<Double>> parts = new ArrayList<>();
-                    for (int t = 0; t < threads; t++) {
-                        parts.add(pool.submit(() -> VectorPeak.run(f32, perRound)));
-                    }
-                    for (Future<Double> f : parts) {
-                        sink(f.get());
-                    }
-                    double wall = (System.nanoTime() - start) / 1e9;
-                    if (r > 0) {
-                        all = Math.max(all, threads * perRound * flopsPerIteration / wall / 1e9);
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while measuring the peak", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("the peak probe failed", e.getCause());
+                allRound(pool, f32, threads, perRound); // warms the pool's threads
+                all = best(rounds, perRound, threads * flopsPerIteration, n -> allRound(pool, f32, threads, n));
             } finally {
                 pool.shutdown();
             }
         }
         return new Result(dtype, lanes, threads, one, all);
+    }
+
+    /**
+     * GFLOP/s, the best of {@code rounds} rounds of {@code iterations} iterations per thread. A round
+     * that ends in under half of {@link #ROUND_SECONDS} is not counted and the rounds are lengthened:
+     * when C2 compiled the loop only after the warm-up had settled (its queue still long from the
+     * kernels' warm-ups), the warm-up's rate was the intermediate code's, rounds lasted 0.6 ms
+     * instead of 50, and the two-thread float64 figure, paying the pool's hand-off in each round,
+     * read 100-192 GFLOP/s instead of about 210 (in 5 runs of 27 here).
+     *
+     * @param flops flops of one iteration on every thread together
+     * @param seconds runs a round of the given iterations per thread and returns its seconds
+     */
+    static double best(int rounds, long iterations, double flops, java.util.function.LongToDoubleFunction seconds) {
+        double best = 0;
+        for (int counted = 0; counted < rounds; ) {
+            double t = seconds.applyAsDouble(iterations);
+            if (t < ROUND_SECONDS / 2) {
+                iterations = Math.max(2 * iterations, (long) (iterations * ROUND_SECONDS / Math.max(t, 1e-6)));
+                continue;
+            }
+            best = Math.max(best, iterations * flops / t / 1e9);
+            counted++;
+        }
+        return best;
+    }
+
+    /** Seconds for {@code threads} threads of the pool to run the probe at once, {@code iterations} each. */
+    private static double allRound(ExecutorService pool, boolean f32, int threads, long iterations) {
+        long start = System.nanoTime();
+        List<Future<Double>> parts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            parts.add(pool.submit(() -> VectorPeak.run(f32, iterations)));
+        }
+        try {
+            for (Future<Double> f : parts) {
+                sink(f.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while measuring the peak", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the peak probe failed", e.getCause());
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     private static volatile double blackhole;

@@ -41,6 +41,36 @@ class PeakTest {
     }
 
     @Test
+    void roundsTooShortToTimeAreLengthenedAndNotCounted() {
+        // A loop running 1e9 iterations/s (2 flops each) measured from rounds sized for a rate 100x
+        // slower (the warm-up saw the JIT's intermediate code): 0.5 ms rounds, where a fixed hand-off
+        // cost of 0.1 ms per round would read 1.67 GFLOP/s. Rounds are lengthened until they last
+        // 25 ms or more, and only those count.
+        long[] shortest = {Long.MAX_VALUE};
+        java.util.function.LongToDoubleFunction seconds = n -> {
+            double t = n / 1e9 + 1e-4;
+            if (t >= 0.025) {
+                shortest[0] = Math.min(shortest[0], n);
+            }
+            return t;
+        };
+        double gflops = Peak.best(3, 500_000, 2, seconds);
+        assertTrue(shortest[0] >= 24_900_000, "counted rounds of " + shortest[0] + " iterations");
+        assertEquals(2 * 1e9 * (shortest[0] / 1e9) / (shortest[0] / 1e9 + 1e-4) / 1e9, gflops, 0.01);
+        assertTrue(gflops > 1.98, "" + gflops);
+    }
+
+    @Test
+    void figureIsTheBestOfTheCountedRounds() {
+        // Rounds long enough from the start: exactly 3 run, and the fastest decides.
+        double[] slowdown = {1.5, 1.0, 1.2, 0.5};
+        int[] round = {0};
+        double gflops = Peak.best(3, 50_000_000, 2, n -> slowdown[round[0]++] * n / 1e9);
+        assertEquals(2.0, gflops, 1e-9);
+        assertEquals(3, round[0]);
+    }
+
+    @Test
     void rejectsUnknownPrecision() {
         assertThrows(IllegalArgumentException.class, () -> Peak.measure("f16", 1, 1));
     }
