@@ -36,6 +36,7 @@ SUBSET = 1000          # samples of the test split for the HVP and PGD workloads
 PGD_EPS = 0.1
 PGD_STEPS = 20
 PGD_ALPHA = 2.5 * PGD_EPS / PGD_STEPS   # softalign's Pgd.defaultAlpha
+HVP_WARMUP = 10        # products before the timed ones (softalign's Workload.HVP_WARMUP)
 
 
 def emit(obj):
@@ -131,7 +132,7 @@ def hvp_millis(dtype, x, y, reps):
     loss = torch.nn.functional.cross_entropy(net(x), y)
     grads = torch.autograd.grad(loss, params, create_graph=True)
     v = [torch.randn_like(p) for p in params]
-    for _ in range(3):
+    for _ in range(HVP_WARMUP):
         torch.autograd.grad(grads, params, grad_outputs=v, retain_graph=True)
     times = []
     for _ in range(reps):
