@@ -105,17 +105,33 @@ public final class SafeTensors {
             chunk.putLong(header.length);
             flush(chunk, out);
             out.write(header);
+            // Whole runs at a time through the chunk's float or double view (a bulk copy), not one
+            // put per value: a checkpoint's first save runs uncompiled, and per value it took 60-67
+            // ms for a 269,322-parameter model in float32 here.
+            float[] narrowed = null;
             for (Tensor t : tensors.values()) {
                 boolean f32 = t.dtype().equals(F32);
-                for (double v : t.data()) {
-                    if (chunk.remaining() < 8) {
+                int width = f32 ? 4 : 8;
+                double[] data = t.data();
+                for (int off = 0; off < data.length; ) {
+                    int n = Math.min(data.length - off, chunk.remaining() / width);
+                    if (n == 0) {
                         flush(chunk, out);
+                        continue;
                     }
                     if (f32) {
-                        chunk.putFloat((float) v);
+                        if (narrowed == null) {
+                            narrowed = new float[CHUNK / 4];
+                        }
+                        for (int i = 0; i < n; i++) {
+                            narrowed[i] = (float) data[off + i];
+                        }
+                        chunk.asFloatBuffer().put(narrowed, 0, n);
                     } else {
-                        chunk.putDouble(v);
+                        chunk.asDoubleBuffer().put(data, off, n);
                     }
+                    chunk.position(chunk.position() + n * width);
+                    off += n;
                 }
             }
             flush(chunk, out);

@@ -96,6 +96,37 @@ class SafeTensorsTest {
     }
 
     @Test
+    void dataSpanningManyChunksIsEachValueLittleEndianInOrder() throws IOException {
+        // Tensors of 3-4 chunks each, float32 and float64 in turn, so runs end mid-chunk and chunks
+        // end mid-tensor; the data section must be every value's little-endian bytes, one after the
+        // other (putFloat / putDouble value by value: the oracle, independent of the bulk writes).
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        int[] lengths = {40_001, 23_457, 3, 70_000};
+        for (int t = 0; t < lengths.length; t++) {
+            double[] d = new double[lengths[t]];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = i < AWKWARD.length ? AWKWARD[i] : Math.sin(i * 0.37 + t) * Math.pow(10, i % 40 - 20);
+            }
+            tensors.put("t" + t, new Tensor(t % 2 == 0 ? "F32" : "F64", new long[] {d.length}, d));
+        }
+        Path file = dir.resolve("chunks.safetensors");
+        SafeTensors.write(file, tensors, Map.of());
+        ByteBuffer expected = ByteBuffer.allocate(4 * (40_001 + 3) + 8 * (23_457 + 70_000)).order(ByteOrder.LITTLE_ENDIAN);
+        for (Tensor t : tensors.values()) {
+            for (double v : t.data()) {
+                if (t.dtype().equals("F32")) {
+                    expected.putFloat((float) v);
+                } else {
+                    expected.putDouble(v);
+                }
+            }
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        long headerLength = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        assertArrayEquals(expected.array(), Arrays.copyOfRange(bytes, (int) (8 + headerLength), bytes.length));
+    }
+
+    @Test
     void perTensorDtypesAreKeptWhenNotForced() {
         Path file = dir.resolve("mixed.safetensors");
         Map<String, Tensor> tensors = new LinkedHashMap<>();
