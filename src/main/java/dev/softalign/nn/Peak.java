@@ -96,10 +96,14 @@ public final class Peak {
      */
     static double best(int rounds, long iterations, double flops, java.util.function.LongToDoubleFunction seconds) {
         double best = 0;
-        for (int counted = 0; counted < rounds; ) {
+        // At least doubling each time, a round reaches 25 ms within a few lengthenings; the cap only
+        // keeps a clock that never advances from looping for ever (the figure is then 0).
+        for (int counted = 0, lengthened = 0; counted < rounds && lengthened < 40; ) {
             double t = seconds.applyAsDouble(iterations);
             if (t < ROUND_SECONDS / 2) {
-                iterations = Math.max(2 * iterations, (long) (iterations * ROUND_SECONDS / Math.max(t, 1e-6)));
+                iterations = Math.min(Long.MAX_VALUE / 4,
+                        Math.max(2 * iterations, (long) (iterations * ROUND_SECONDS / Math.max(t, 1e-6))));
+                lengthened++;
                 continue;
             }
             best = Math.max(best, iterations * flops / t / 1e9);

@@ -71,6 +71,11 @@ class PeakTest {
     }
 
     @Test
+    void aClockThatNeverAdvancesEndsWithNoFigureInsteadOfLoopingForEver() {
+        assertEquals(0.0, Peak.best(3, 1_000, 2, n -> 0.0), 0.0);
+    }
+
+    @Test
     void rejectsUnknownPrecision() {
         assertThrows(IllegalArgumentException.class, () -> Peak.measure("f16", 1, 1));
     }
