@@ -46,18 +46,19 @@ class PeakTest {
         // slower (the warm-up saw the JIT's intermediate code): 0.5 ms rounds, where a fixed hand-off
         // cost of 0.1 ms per round would read 1.67 GFLOP/s. Rounds are lengthened until they last
         // 25 ms or more, and only those count.
-        long[] shortest = {Long.MAX_VALUE};
+        int[] calls = {0};
+        long[] last = {0};
         java.util.function.LongToDoubleFunction seconds = n -> {
-            double t = n / 1e9 + 1e-4;
-            if (t >= 0.025) {
-                shortest[0] = Math.min(shortest[0], n);
-            }
-            return t;
+            calls[0]++;
+            last[0] = n;
+            return n / 1e9 + 1e-4;
         };
         double gflops = Peak.best(3, 500_000, 2, seconds);
-        assertTrue(shortest[0] >= 24_900_000, "counted rounds of " + shortest[0] + " iterations");
-        assertEquals(2 * 1e9 * (shortest[0] / 1e9) / (shortest[0] / 1e9 + 1e-4) / 1e9, gflops, 0.01);
-        assertTrue(gflops > 1.98, "" + gflops);
+        // 500,000 iterations (0.6 ms) grow to 41.7 million (41.8 ms) in one step, then 3 rounds count.
+        assertEquals(4, calls[0]);
+        assertEquals(41_666_666, last[0], 1);
+        assertEquals(2 * last[0] / (last[0] / 1e9 + 1e-4) / 1e9, gflops, 1e-12);
+        assertTrue(gflops > 1.99, "" + gflops);
     }
 
     @Test
