@@ -9,7 +9,6 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repeats="${1:-4}"
-torch=()
 dtype="${2:-f64}"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
@@ -34,6 +33,7 @@ done
 # with a fixed order that cost fell on one side of every difference. Even repeats balance it; the
 # mean of the pairs is printed last.
 costs=()
+torch=()
 for i in $(seq 1 "$repeats"); do
     if (( i % 2 == 1 )); then w2=$(wall train --epochs 2); w0=$(wall train --epochs 0); first="--epochs 2"
     else w0=$(wall train --epochs 0); w2=$(wall train --epochs 2); first="--epochs 0"; fi

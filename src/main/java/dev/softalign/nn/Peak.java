@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.LongToDoubleFunction;
 
 /**
  * The machine's arithmetic peak, measured rather than assumed: vector FMA chains on independent
@@ -94,7 +95,7 @@ public final class Peak {
      * @param flops flops of one iteration on every thread together
      * @param seconds runs a round of the given iterations per thread and returns its seconds
      */
-    static double best(int rounds, long iterations, double flops, java.util.function.LongToDoubleFunction seconds) {
+    static double best(int rounds, long iterations, double flops, LongToDoubleFunction seconds) {
         double best = 0;
         // At least doubling each time, a round reaches 25 ms within a few lengthenings; the cap only
         // keeps a clock that never advances from looping for ever (the figure is then 0).
